@@ -1,0 +1,254 @@
+"""What a rule reads, negates and writes, read off its query with rdflib's SPARQL algebra.
+
+Three things come out of a rule's ``CONSTRUCT``: the template (what it writes), the positive triple
+patterns of its ``WHERE`` (its premises, recorded in every justification) and a *signature* of
+everything it reads positively or under negation (``FILTER NOT EXISTS``, ``MINUS``), used to
+stratify the rule base. A signature is a predicate plus, where the pattern's subject is typed in
+the same group, the classes of that subject; ``rdf:type`` patterns carry their class. The author's
+``WHERE`` text is kept verbatim and located by :func:`split_construct`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from rightsgraph.errors import RuleError
+from rightsgraph.rules.model import Rule
+
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+Pattern = tuple[object, object, object]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A predicate (None: any) and the classes known for the subject (empty: unknown)."""
+
+    predicate: str | None
+    classes: frozenset[str] = frozenset()
+
+
+@dataclass
+class RuleAnalysis:
+    template: list[Pattern]
+    premises: list[Pattern]
+    path_premises: list[Pattern]
+    reads: set[Signature] = field(default_factory=set)
+    negates: set[Signature] = field(default_factory=set)
+    writes: set[Signature] = field(default_factory=set)
+    where_text: str = ""
+    uses_this: bool = True
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i]
+    if text.startswith(quote * 3, i):
+        end = text.find(quote * 3, i + 3)
+        return len(text) if end < 0 else end + 3
+    j = i + 1
+    while j < len(text) and text[j] != quote:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
+def _is_iri_at(text: str, i: int) -> int:
+    """If an IRI reference starts at ``i``, return the index after its ``>``, else -1."""
+    j = i + 1
+    while j < len(text) and text[j] not in '<>"{}|^`\\ \t\r\n':
+        j += 1
+    return j + 1 if j < len(text) and text[j] == ">" else -1
+
+
+def _match_brace(text: str, start: int) -> int:
+    """Index just after the ``}`` matching the ``{`` at ``start``, skipping strings, IRIs, comments."""
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch in "\"'":
+            i = _skip_string(text, i)
+            continue
+        if ch == "<":
+            end = _is_iri_at(text, i)
+            if end > 0:
+                i = end
+                continue
+        if ch == "#":
+            nl = text.find("\n", i)
+            i = len(text) if nl < 0 else nl + 1
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("unbalanced braces")
+
+
+def split_construct(query: str) -> tuple[str, str, str]:
+    """Split a CONSTRUCT query text into (prologue, template text, WHERE group text with its braces)."""
+    upper = query.upper()
+    i = 0
+    while True:  # find the CONSTRUCT keyword outside IRIs, strings and comments
+        i = upper.find("CONSTRUCT", i)
+        if i < 0:
+            raise ValueError("not a CONSTRUCT query")
+        before = query[:i]
+        if before.count("<") == before.count(">") and before.count('"') % 2 == 0:
+            break
+        i += 9
+    prologue = query[:i]
+    t_start = query.index("{", i)
+    if query[i + 9:t_start].strip():
+        raise ValueError("datasets (FROM) are not allowed in rules")
+    t_end = _match_brace(query, t_start)
+    rest = query[t_end:]
+    w_rel = rest.index("{")
+    head = rest[:w_rel].strip().upper()
+    if head not in ("", "WHERE"):
+        raise ValueError(f"unexpected {head!r} between the template and WHERE (no FROM in rules)")
+    w_start = t_end + w_rel
+    w_end = _match_brace(query, w_start)
+    if re.sub(r"#[^\n]*", "", query[w_end:]).strip():
+        raise ValueError("solution modifiers (ORDER BY, LIMIT, ...) are not allowed in rules")
+    return prologue, query[t_start + 1:t_end - 1], query[w_start:w_end]
+
+
+def _path_predicates(path: Path) -> tuple[set[str | None], bool]:
+    """IRIs a path reads; the flag is True if it may read any predicate (negated property sets)."""
+    if isinstance(path, URIRef):
+        return {str(path)}, False
+    if isinstance(path, (SequencePath, AlternativePath)):
+        found: set[str | None] = set()
+        anything = False
+        for arg in path.args:
+            sub, any_ = _path_predicates(arg)
+            found |= sub
+            anything |= any_
+        return found, anything
+    if isinstance(path, InvPath):
+        return _path_predicates(path.arg)
+    if isinstance(path, MulPath):
+        return _path_predicates(path.path)
+    if isinstance(path, NegatedPath):
+        return {None}, True
+    return {None}, True
+
+
+def _signatures(triples: list[Pattern]) -> set[Signature]:
+    types: dict[object, set[str]] = {}
+    for s, p, o in triples:
+        if p == RDF_TYPE and isinstance(o, URIRef):
+            types.setdefault(s, set()).add(str(o))
+    sigs: set[Signature] = set()
+    for s, p, o in triples:
+        if p == RDF_TYPE:
+            sigs.add(Signature(str(RDF_TYPE), frozenset({str(o)}) if isinstance(o, URIRef) else frozenset()))
+        elif isinstance(p, Path):
+            preds, _ = _path_predicates(p)
+            sigs |= {Signature(q) for q in preds}
+        elif isinstance(p, URIRef):
+            sigs.add(Signature(str(p), frozenset(types.get(s, ()))))
+        else:
+            sigs.add(Signature(None))
+    return sigs
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.positive: list[list[Pattern]] = []
+        self.negative: list[list[Pattern]] = []
+        self.existential: list[list[Pattern]] = []
+
+    def walk(self, node: object, mode: str = "pos") -> None:
+        if isinstance(node, CompValue):
+            name = node.name
+            if name == "BGP":
+                {"pos": self.positive, "neg": self.negative, "exists": self.existential}[mode].append(list(node.triples))
+                return
+            if name in ("Builtin_NOTEXISTS", "Builtin_EXISTS"):
+                inner = "neg" if name == "Builtin_NOTEXISTS" or mode == "neg" else "exists"
+                graph = node.graph
+                if isinstance(graph, CompValue) and graph.name not in ("BGP", "Join", "Filter", "LeftJoin", "Union",
+                                                                       "Minus", "Extend", "Graph", "ToMultiSet", "Project"):
+                    graph = translateGroupGraphPattern(graph)
+                self.walk(graph, inner)
+                return
+            if name == "Minus":
+                self.walk(node.p1, mode)
+                self.walk(node.p2, "neg")
+                return
+            for key, value in node.items():
+                if key.startswith("_"):
+                    continue
+                self.walk(value, mode)
+        elif isinstance(node, (list, tuple)):
+            for item in node:
+                self.walk(item, mode)
+
+
+def _plain(term: object) -> bool:
+    return isinstance(term, (URIRef, Variable, Literal))
+
+
+def analyse(rule: Rule) -> RuleAnalysis:
+    """Parse a rule's query and work out its template, premises and signatures."""
+    try:
+        prologue, _, where = split_construct(rule.construct)
+    except ValueError as exc:
+        raise RuleError(rule.iri, rule.source_file, f"sh:construct: {exc}") from None
+    try:
+        parsed = prepareQuery(rule.prologue + rule.construct)
+    except Exception as exc:  # pyparsing's ParseException and rdflib's own errors
+        raise RuleError(rule.iri, rule.source_file, f"SPARQL syntax error in sh:construct: {exc}") from None
+    algebra = parsed.algebra
+    if algebra.name != "ConstructQuery":
+        raise RuleError(rule.iri, rule.source_file, "sh:construct must hold a CONSTRUCT query")
+    template = list(algebra.template or [])
+    for triple in template:
+        if any(isinstance(t, BNode) for t in triple):
+            raise RuleError(rule.iri, rule.source_file,
+                            "a blank node in the CONSTRUCT template would mint a fresh node on every run; "
+                            "mint a deterministic IRI with BIND(IRI(CONCAT(..., SHA1(...))) AS ?node) instead")
+    walker = _Walker()
+    walker.walk(algebra.p)
+    target_patterns = []
+    for target in rule.targets:
+        if target.kind == "class":
+            target_patterns.append((Variable("this"), RDF_TYPE, URIRef(target.value)))
+        elif target.kind == "subjectsOf":
+            target_patterns.append((Variable("this"), URIRef(target.value), Variable("__target_o")))
+        elif target.kind == "objectsOf":
+            target_patterns.append((Variable("__target_s"), URIRef(target.value), Variable("this")))
+    mentioned = {t for group in walker.positive + walker.negative + walker.existential for triple in group
+                 for t in triple} | {t for triple in template for t in triple}
+    uses_this = Variable("this") in mentioned or re.search(r"[?$]this\b", where) is not None
+    if not uses_this:
+        target_patterns = []
+    analysis = RuleAnalysis(template=template, premises=[], path_premises=[], where_text=where,
+                            uses_this=uses_this)
+    seen: set[Pattern] = set()
+    for group in [target_patterns, *walker.positive]:
+        for triple in group:
+            if triple in seen:
+                continue
+            seen.add(triple)
+            s, p, o = triple
+            if isinstance(p, Path) and not isinstance(p, URIRef):
+                if _plain(s) and _plain(o):
+                    analysis.path_premises.append(triple)
+            elif all(_plain(t) for t in triple):
+                analysis.premises.append(triple)
+    for group in [*walker.positive, *walker.existential]:
+        analysis.reads |= _signatures(target_patterns + group)
+    analysis.reads |= _signatures(target_patterns)
+    for group in walker.negative:
+        analysis.negates |= _signatures(target_patterns + group) - _signatures(target_patterns)
+    analysis.writes = _signatures(template)
+    return analysis

@@ -1,0 +1,85 @@
+"""The back-end interface: the few verbs the engine needs from a store.
+
+Everything the engine does is a SPARQL query, a SPARQL update or a bulk add of triples into one
+named graph. Each call is atomic on its own; a reasoning run stays atomic as a whole because it
+writes only into staging graphs and publishes them with one :meth:`Store.replace_graphs` call.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Iterable, Mapping, Sequence
+
+from rdflib.term import Identifier, Node, URIRef
+
+Triple = tuple[Node, Node, Node]
+Row = dict[str, Identifier]
+
+
+class Store(ABC):
+    """A quad store reachable by SPARQL 1.1."""
+
+    #: A name for messages: the path, ``memory`` or the endpoint URL.
+    location: str
+
+    @abstractmethod
+    def select(
+        self,
+        query: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        bindings: Mapping[str, Identifier] | None = None,
+    ) -> list[Row]:
+        """Run a SELECT. ``default_graphs`` None means the union of all graphs."""
+
+    @abstractmethod
+    def ask(self, query: str, *, default_graphs: Sequence[str] | None = None,
+            bindings: Mapping[str, Identifier] | None = None) -> bool:
+        """Run an ASK."""
+
+    @abstractmethod
+    def construct(self, query: str, *, default_graphs: Sequence[str] | None = None,
+                  bindings: Mapping[str, Identifier] | None = None) -> list[Triple]:
+        """Run a CONSTRUCT or DESCRIBE."""
+
+    @abstractmethod
+    def query_serialized(self, query: str, *, result_format: str,
+                         default_graphs: Sequence[str] | None = None,
+                         bindings: Mapping[str, Identifier] | None = None) -> tuple[bytes, str]:
+        """Run any query and return the serialised result with its media type (for the endpoint)."""
+
+    @abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 update atomically."""
+
+    @abstractmethod
+    def add(self, graph: str, triples: Iterable[Triple]) -> int:
+        """Add triples to a named graph in one atomic step; returns how many were given."""
+
+    @abstractmethod
+    def triples(self, graph: str) -> Iterable[Triple]:
+        """All triples of a named graph."""
+
+    @abstractmethod
+    def count(self, graph: str) -> int:
+        """The number of triples in a named graph."""
+
+    @abstractmethod
+    def graph_names(self) -> list[str]:
+        """The named graphs that hold at least one triple."""
+
+    def clear(self, *graphs: str) -> None:
+        """Empty the given named graphs (one atomic update)."""
+        if graphs:
+            self.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def replace_graphs(self, moves: Mapping[str, str]) -> None:
+        """Atomically replace each target graph by its staging graph (``{staging: target}``)."""
+        if moves:
+            self.update(" ; ".join(f"MOVE SILENT GRAPH <{src}> TO <{dst}>" for src, dst in moves.items()))
+
+    def close(self) -> None:
+        """Release the store."""
+
+
+def graph_iri(name: str) -> URIRef:
+    return URIRef(name)

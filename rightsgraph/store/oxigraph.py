@@ -1,0 +1,126 @@
+"""The embedded back end: pyoxigraph, in memory or on disk."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib.term import Identifier
+
+from rightsgraph.errors import StoreError
+from rightsgraph.store.base import Row, Store, Triple
+from rightsgraph.store.terms import to_oxigraph, to_rdflib
+
+_FORMATS = {
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "application/rdf+xml"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
+}
+
+
+class OxigraphStore(Store):
+    """pyoxigraph's :class:`~pyoxigraph.Store`; ``path=None`` keeps everything in memory."""
+
+    def __init__(self, *, path: str | Path | None = None) -> None:
+        self.location = str(path) if path else "memory"
+        try:
+            self._store = ox.Store(str(path)) if path else ox.Store()
+        except OSError as exc:  # a locked or unreadable directory
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+
+    # -- queries -----------------------------------------------------------------------------
+    def _run(self, query: str, default_graphs: Sequence[str] | None,
+             bindings: Mapping[str, Identifier] | None):
+        options: dict = {}
+        if default_graphs is None:
+            options["use_default_graph_as_union"] = True
+        else:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        try:
+            return self._store.query(query, **options)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"query failed on {self.location}: {exc}") from exc
+
+    def select(self, query, *, default_graphs=None, bindings=None) -> list[Row]:
+        result = self._run(query, default_graphs, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = to_rdflib(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query, *, default_graphs=None, bindings=None) -> bool:
+        result = self._run(query, default_graphs, bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise StoreError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query, *, default_graphs=None, bindings=None) -> list[Triple]:
+        result = self._run(query, default_graphs, bindings)
+        if not isinstance(result, ox.QueryTriples):
+            raise StoreError("expected a CONSTRUCT or DESCRIBE query")
+        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+
+    def query_serialized(self, query, *, result_format, default_graphs=None, bindings=None):
+        result = self._run(query, default_graphs, bindings)
+        if isinstance(result, ox.QueryTriples):
+            fmt = result_format if result_format in ("turtle", "ntriples", "rdfxml", "jsonld") else "turtle"
+        else:
+            fmt = result_format if result_format in ("json", "xml", "csv", "tsv") else "json"
+        ox_format, media_type = _FORMATS[fmt]
+        return result.serialize(format=ox_format), media_type
+
+    # -- writes ------------------------------------------------------------------------------
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except SyntaxError as exc:
+            raise StoreError(f"SPARQL update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"update failed on {self.location}: {exc}") from exc
+
+    def add(self, graph: str, triples: Iterable[Triple]) -> int:
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), g) for s, p, o in triples]
+        self._store.extend(quads)  # one transaction: all or nothing
+        return len(quads)
+
+    def add_oxigraph_quads(self, quads: list[ox.Quad]) -> None:
+        """Fast path for the loader: quads already in pyoxigraph's terms."""
+        self._store.extend(quads)
+
+    def triples(self, graph: str) -> Iterable[Triple]:
+        for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+    def count(self, graph: str) -> int:
+        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))["n"].value)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
+                      and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
+
+    def close(self) -> None:
+        self._store.flush()
+
+    @property
+    def native(self) -> ox.Store:
+        """The underlying pyoxigraph store, for callers that need its full API."""
+        return self._store
