@@ -38,6 +38,8 @@ class RuleAnalysis:
     template: list[Pattern]
     premises: list[Pattern]
     path_premises: list[Pattern]
+    #: premises read under UNION or OPTIONAL: recorded only when the store confirms them
+    conditional_premises: set[Pattern] = field(default_factory=set)
     reads: set[Signature] = field(default_factory=set)
     negates: set[Signature] = field(default_factory=set)
     writes: set[Signature] = field(default_factory=set)
@@ -161,16 +163,32 @@ def _signatures(triples: list[Pattern]) -> set[Signature]:
 
 
 class _Walker:
+    """Collects BGPs by how they are read: positively (mandatory or under UNION/OPTIONAL), negated, in EXISTS."""
+
     def __init__(self) -> None:
         self.positive: list[list[Pattern]] = []
+        self.conditional: list[list[Pattern]] = []
         self.negative: list[list[Pattern]] = []
         self.existential: list[list[Pattern]] = []
 
-    def walk(self, node: object, mode: str = "pos") -> None:
+    def walk(self, node: object, mode: str = "pos", optional: bool = False) -> None:
         if isinstance(node, CompValue):
             name = node.name
             if name == "BGP":
-                {"pos": self.positive, "neg": self.negative, "exists": self.existential}[mode].append(list(node.triples))
+                if mode == "pos" and optional:
+                    self.conditional.append(list(node.triples))
+                else:
+                    {"pos": self.positive, "neg": self.negative, "exists": self.existential}[mode].append(
+                        list(node.triples))
+                return
+            if name == "Union":
+                self.walk(node.p1, mode, True)
+                self.walk(node.p2, mode, True)
+                return
+            if name == "LeftJoin":
+                self.walk(node.p1, mode, optional)
+                self.walk(node.p2, mode, True)
+                self.walk(node.get("expr"), mode, optional)
                 return
             if name in ("Builtin_NOTEXISTS", "Builtin_EXISTS"):
                 inner = "neg" if name == "Builtin_NOTEXISTS" or mode == "neg" else "exists"
@@ -181,16 +199,16 @@ class _Walker:
                 self.walk(graph, inner)
                 return
             if name == "Minus":
-                self.walk(node.p1, mode)
+                self.walk(node.p1, mode, optional)
                 self.walk(node.p2, "neg")
                 return
             for key, value in node.items():
                 if key.startswith("_"):
                     continue
-                self.walk(value, mode)
+                self.walk(value, mode, optional)
         elif isinstance(node, (list, tuple)):
             for item in node:
-                self.walk(item, mode)
+                self.walk(item, mode, optional)
 
 
 def _plain(term: object) -> bool:
@@ -226,7 +244,8 @@ def analyse(rule: Rule) -> RuleAnalysis:
             target_patterns.append((Variable("this"), URIRef(target.value), Variable("__target_o")))
         elif target.kind == "objectsOf":
             target_patterns.append((Variable("__target_s"), URIRef(target.value), Variable("this")))
-    mentioned = {t for group in walker.positive + walker.negative + walker.existential for triple in group
+    mentioned = {t for group in walker.positive + walker.conditional + walker.negative + walker.existential
+                 for triple in group
                  for t in triple} | {t for triple in template for t in triple}
     uses_this = Variable("this") in mentioned or re.search(r"[?$]this\b", where) is not None
     if not uses_this:
@@ -234,7 +253,8 @@ def analyse(rule: Rule) -> RuleAnalysis:
     analysis = RuleAnalysis(template=template, premises=[], path_premises=[], where_text=where,
                             uses_this=uses_this)
     seen: set[Pattern] = set()
-    for group in [target_patterns, *walker.positive]:
+    conditional = {t for group in walker.conditional for t in group}
+    for group in [target_patterns, *walker.positive, *walker.conditional]:
         for triple in group:
             if triple in seen:
                 continue
@@ -245,7 +265,9 @@ def analyse(rule: Rule) -> RuleAnalysis:
                     analysis.path_premises.append(triple)
             elif all(_plain(t) for t in triple):
                 analysis.premises.append(triple)
-    for group in [*walker.positive, *walker.existential]:
+                if triple in conditional and triple not in {t for g in walker.positive for t in g}:
+                    analysis.conditional_premises.add(triple)
+    for group in [*walker.positive, *walker.conditional, *walker.existential]:
         analysis.reads |= _signatures(target_patterns + group)
     analysis.reads |= _signatures(target_patterns)
     for group in walker.negative:

@@ -70,12 +70,15 @@ def _statement_block(var: str, triple: tuple, path: bool = False) -> str:
     return f"{var} a <{RDF}Statement> ; <{RDF}subject> {_n3(s)} ; <{RDF}predicate> {_n3(p)} ; <{RDF}object> {_n3(o)} ."
 
 
-def _bind_statement(var: str, triple: tuple, path: bool = False) -> str:
+def _bind_statement(var: str, triple: tuple, path: bool = False, confirm: bool = False) -> str:
     s, p, o = triple
     middle = sparql_string(p.n3()) if path else sparql_key(p)
     key = f'CONCAT({sparql_key(s)}, " ", {middle}, " ", {sparql_key(o)})'
     prefix = STATEMENT_BASE + ("path/" if path else "")
-    return f"BIND(IRI(CONCAT({sparql_string(prefix)}, SHA1({key}))) AS {var})"
+    iri = f"IRI(CONCAT({sparql_string(prefix)}, SHA1({key})))"
+    if confirm:  # a pattern of another UNION branch, or an OPTIONAL that did not match, is no premise
+        iri = f"IF(EXISTS {{ {_n3(s)} {_n3(p)} {_n3(o)} }}, {iri}, ?__never_bound)"
+    return f"BIND({iri} AS {var})"
 
 
 def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_graphs: tuple[str, ...],
@@ -93,7 +96,8 @@ def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_gra
         just += [f"{firing} <{RG}premise> {var} .", _statement_block(var, triple, path=True)]
     for var, triple in zip(product_vars, analysis.template):
         just += [f"{firing} <{RG}produced> {var} .", _statement_block(var, triple)]
-    binds = [_bind_statement(v, t) for v, t in zip(premise_vars, analysis.premises)]
+    binds = [_bind_statement(v, t, confirm=t in analysis.conditional_premises)
+             for v, t in zip(premise_vars, analysis.premises)]
     binds += [_bind_statement(v, t, path=True) for v, t in zip(path_vars, analysis.path_premises)]
     binds += [_bind_statement(v, t) for v, t in zip(product_vars, analysis.template)]
     parts = [sparql_string(rule.iri)] + [f'COALESCE(STR({v}), "-")' for v in premise_vars + path_vars + product_vars]

@@ -16,7 +16,8 @@ from typing import Iterable
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SH
 
-from rightsgraph.errors import InputError, ParseError, RuleError
+from rightsgraph.errors import InputError, RuleError
+from rightsgraph.loading import parse_file
 from rightsgraph.graphs import RG
 
 RGNS = Namespace(RG)
@@ -111,11 +112,9 @@ def load_rule_base(files: Iterable[Path]) -> RuleBase:
     base = RuleBase()
     owner: dict[URIRef, str] = {}
     for path in files:
+        parse_file(path)  # pyoxigraph names the line and column of a syntax error
         part = Graph()
-        try:
-            part.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several parser-specific types
-            raise ParseError(str(path), str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)) from None
+        part.parse(path, format="turtle")
         for rule in part.subjects(RDF.type, SH.SPARQLRule):
             if isinstance(rule, URIRef):
                 owner.setdefault(rule, str(path))

@@ -81,5 +81,22 @@ class Store(ABC):
         """Release the store."""
 
 
-def graph_iri(name: str) -> URIRef:
-    return URIRef(name)
+_BAD_IRI_CHARS = set('<>"{}|^`\\ \t\r\n')
+
+
+def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:
+    """Bind variables with a trailing ``VALUES`` block (SPARQL 1.1, section 10.2.2).
+
+    The values are RDF terms serialised by rdflib, never user text pasted into the query, and
+    IRIs with characters that IRIs cannot hold are refused, so a parameter cannot inject SPARQL.
+    """
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    for name in names:
+        value = bindings[name]
+        if isinstance(value, URIRef) and _BAD_IRI_CHARS & set(str(value)):
+            from rightsgraph.errors import InputError
+            raise InputError(f"parameter {name}: {str(value)!r} is not a valid IRI")
+    row = " ".join(bindings[n].n3() for n in names)
+    return f"{query}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"

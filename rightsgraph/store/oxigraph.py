@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from rightsgraph.errors import StoreError
-from rightsgraph.store.base import Row, Store, Triple
+from rightsgraph.store.base import Row, Store, Triple, with_values
 from rightsgraph.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS = {
@@ -41,10 +41,8 @@ class OxigraphStore(Store):
             options["use_default_graph_as_union"] = True
         else:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if bindings:
-            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
         try:
-            return self._store.query(query, **options)
+            return self._store.query(with_values(query, bindings), **options)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:

@@ -1,0 +1,3 @@
+from rightsgraph.cli import main
+
+main()

@@ -1,0 +1,312 @@
+"""The Python API: a :class:`KnowledgeBase` holds facts, reasons over them and answers questions.
+
+>>> from rightsgraph import KnowledgeBase
+>>> kb = KnowledgeBase()
+>>> kb.load_case("li-v-liu").triples > 0
+True
+>>> run = kb.reason(["CN"], as_of="2023-11-27")
+>>> holders = kb.rights_holders("case:li-v-liu/image", jurisdiction="CN")
+>>> sorted({kb.label(h.values("holder")[0]) for h in holders})
+['Li']
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+from rightsgraph import graphs as G
+from rightsgraph import resources
+from rightsgraph.errors import InputError
+from rightsgraph.explain import Explainer, Explanation
+from rightsgraph.loading import ParsedInput, deskolemize, from_rdflib, parse_file, parse_text
+from rightsgraph.owl import TBox
+from rightsgraph.rules import engine
+from rightsgraph.rules.model import RuleBase, load_rule_base
+from rightsgraph.store import open_store
+from rightsgraph.store.base import Row, Store
+from rightsgraph.store.oxigraph import OxigraphStore
+from rightsgraph.terms import compact, expand, parse_date
+from rightsgraph.validation import ValidationReport, data_shape_files, load_shapes, validate_graph
+
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    sources: tuple[str, ...]
+    triples: int
+
+
+@dataclass
+class Determination:
+    """A conclusion node: what kind, about what, where, with which status, and its other properties."""
+
+    iri: str
+    kinds: tuple[str, ...]
+    about: str | None
+    jurisdiction: str | None
+    status: str | None
+    properties: dict[str, list[Identifier]] = field(default_factory=dict)
+
+    def values(self, local_name: str) -> list[Identifier]:
+        """Values of ``rg:<local_name>``, e.g. ``values("holder")``."""
+        return self.properties.get(G.RG + local_name, [])
+
+    @property
+    def kind(self) -> str:
+        specific = [k for k in self.kinds if k != G.RG + "Determination"]
+        return (specific or list(self.kinds) or [""])[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"iri": self.iri, "kind": compact(URIRef(self.kind)), "about": self.about,
+                "jurisdiction": self.jurisdiction, "status": self.status,
+                "properties": {compact(URIRef(k)): [compact(v) for v in vs] for k, vs in sorted(self.properties.items())}}
+
+
+class KnowledgeBase:
+    """Facts, the ontology, the rule base and what reasoning derived, in one store.
+
+    ``path`` keeps the store on disk; ``store`` plugs in any back end (``open_store("sparql", ...)``).
+    The ontology is loaded into its own graph on creation unless the store already holds it.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, store: Store | None = None,
+                 rules_dir: Path | None = None) -> None:
+        self.store: Store = store or open_store("oxigraph", path=path)
+        self._rules_dir = rules_dir
+        self._rule_base: RuleBase | None = None
+        self._tbox: TBox | None = None
+        self._sources: dict[str, str] = {}
+        if self.store.count(G.ONTOLOGY) == 0:
+            self._load_into(G.ONTOLOGY, [parse_file(p) for p in resources.ontology_files()])
+
+    # -- input ---------------------------------------------------------------------------------
+    def _load_into(self, graph: str, parsed: list[ParsedInput]) -> int:
+        triples = [t for p in parsed for t in p.triples]
+        if isinstance(self.store, OxigraphStore):
+            g = ox.NamedNode(graph)
+            self.store.add_oxigraph_quads([ox.Quad(s, p, o, g) for s, p, o in triples])
+        else:
+            from rightsgraph.store.terms import to_rdflib
+            self.store.add(graph, ((to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples))
+        return len(triples)
+
+    def load(self, *sources: str | Path | Graph, format: str | None = None) -> LoadReport:
+        """Add facts from files or rdflib graphs. Everything parses before anything is written,
+        so a bad file leaves the store exactly as it was."""
+        parsed = []
+        for source in sources:
+            if isinstance(source, Graph):
+                parsed.append(from_rdflib(source))
+            else:
+                parsed.append(parse_file(source, format=format))
+        count = self._load_into(G.FACTS, parsed)
+        for p in parsed:
+            for s, _, _ in p.triples:
+                self._sources.setdefault(s.value, p.source)
+        return LoadReport(tuple(p.source for p in parsed), count)
+
+    def load_text(self, text: str, *, format: str = "turtle", source: str = "<string>") -> LoadReport:
+        parsed = parse_text(text, format=format, source=source)
+        count = self._load_into(G.FACTS, [parsed])
+        return LoadReport((source,), count)
+
+    def load_case(self, name: str) -> LoadReport:
+        """Load a bundled case graph (``li-v-liu``, ``ultraman-tab``, ...) or a case file path."""
+        path = resources.case_file(name)
+        if not path.exists():
+            known = sorted(p.stem for p in resources.CASES_DIR.glob("*.ttl"))
+            raise InputError(f"no case {name!r}; bundled cases: {', '.join(known)}")
+        return self.load(path)
+
+    # -- the vocabulary of jurisdictions -------------------------------------------------------
+    def jurisdictions(self) -> dict[str, str]:
+        """Known jurisdictions by code (``CN``) to IRI."""
+        rows = self.store.select(
+            f"SELECT ?j WHERE {{ ?j a <{G.RG}Jurisdiction> }}", default_graphs=[G.ONTOLOGY])
+        return {str(r["j"]).rsplit("/", 1)[-1]: str(r["j"]) for r in rows}
+
+    def resolve_jurisdictions(self, codes: Iterable[str]) -> list[str]:
+        """Codes or IRIs to IRIs, with the jurisdictions each is part of (``DE`` brings ``EU``)."""
+        known = self.jurisdictions()
+        chosen: list[str] = []
+        for code in codes:
+            iri = known.get(code.strip().upper()) if "/" not in code else code
+            if iri is None or iri not in known.values():
+                raise InputError(f"unknown jurisdiction {code!r}; known: {', '.join(sorted(known))}")
+            chosen.append(iri)
+        rows = self.store.select(f"SELECT ?a ?b WHERE {{ ?a <{G.RG}partOf>+ ?b }}", default_graphs=[G.ONTOLOGY])
+        parents: dict[str, set[str]] = {}
+        for row in rows:
+            parents.setdefault(str(row["a"]), set()).add(str(row["b"]))
+        for iri in list(chosen):
+            chosen += [p for p in sorted(parents.get(iri, ())) if p not in chosen]
+        return chosen
+
+    # -- validation and reasoning -------------------------------------------------------------
+    def facts_graph(self) -> Graph:
+        graph = Graph()
+        for triple in self.store.triples(G.FACTS):
+            graph.add(triple)
+        return graph
+
+    def validate(self, *, shapes: Sequence[Path] | None = None) -> ValidationReport:
+        """Check the facts against the SHACL shapes (all data shapes of the ontology by default)."""
+        ontology = Graph()
+        for triple in self.store.triples(G.ONTOLOGY):
+            ontology.add(triple)
+        shape_graph = load_shapes(shapes if shapes is not None else data_shape_files())
+        return validate_graph(self.facts_graph(), shape_graph, ontology, self._sources)
+
+    @property
+    def rule_base(self) -> RuleBase:
+        if self._rule_base is None:
+            self._rule_base = load_rule_base(resources.rule_files(self._rules_dir))
+        return self._rule_base
+
+    @property
+    def tbox(self) -> TBox:
+        if self._tbox is None:
+            self._tbox = TBox.read(self.store)
+        return self._tbox
+
+    def reason(self, jurisdictions: Sequence[str] = ("CN",), as_of: str | dt.date | None = None, *,
+               progress: engine.Progress | None = None) -> engine.RunReport:
+        """Derive conclusions for the jurisdictions as of a date (today by default).
+
+        Earlier conclusions are replaced only when the run succeeds; a failing rule leaves them.
+        """
+        day = parse_date(as_of) if as_of is not None else dt.date.today()
+        if isinstance(jurisdictions, str):
+            jurisdictions = [jurisdictions]
+        iris = self.resolve_jurisdictions(jurisdictions)
+        return engine.run(self.store, self.rule_base, self.tbox, jurisdictions=iris, as_of=day, progress=progress)
+
+    def clear_conclusions(self) -> None:
+        """Drop everything reasoning derived; the facts stay exactly as loaded."""
+        self.store.clear(*G.DERIVED)
+
+    # -- answers ------------------------------------------------------------------------------
+    def query(self, sparql: str, *, graphs: Sequence[str] | None = None,
+              bindings: Mapping[str, Node | str] | None = None) -> list[Row] | bool | Graph:
+        """Run any SPARQL query over the union of all graphs (or the given ones).
+
+        ``bindings`` are substituted as terms, never pasted into the text: strings are read as IRIs
+        or CURIEs when they look like one.
+        """
+        terms = {k: (v if isinstance(v, Identifier) else expand(v)) for k, v in (bindings or {}).items()}
+        kind = _query_form(sparql)
+        if kind == "ASK":
+            return self.store.ask(sparql, default_graphs=graphs, bindings=terms)
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            for t in self.store.construct(sparql, default_graphs=graphs, bindings=terms):
+                graph.add(t)
+            return graph
+        return self.store.select(sparql, default_graphs=graphs, bindings=terms)
+
+    def determinations(self, kind: str | None = None, *, about: str | None = None,
+                       jurisdiction: str | None = None, status: str | None = None) -> list[Determination]:
+        """Conclusions, filtered by kind (``InfringementDetermination`` or an IRI), subject, jurisdiction, status."""
+        filters = []
+        bindings: dict[str, Identifier] = {}
+        if kind:
+            bindings["kind"] = URIRef(G.RG + kind) if ":" not in kind else expand(kind)
+            filters.append("?d a ?kind .")
+        if about:
+            bindings["about"] = expand(about)
+            filters.append(f"?d <{G.RG}about> ?about .")
+        if jurisdiction:
+            code = self.resolve_jurisdictions([jurisdiction])[0]
+            bindings["jur"] = URIRef(code)
+            filters.append(f"?d <{G.RG}jurisdiction> ?jur .")
+        if status:
+            bindings["status"] = URIRef(G.RG + status) if ":" not in status else expand(status)
+            filters.append(f"?d <{G.RG}status> ?status .")
+        rows = self.store.select(
+            f"""SELECT ?d ?p ?o WHERE {{ ?d a <{G.RG}Determination> . {' '.join(filters)} ?d ?p ?o }}
+                ORDER BY ?d ?p ?o""", default_graphs=[G.CONCLUSIONS], bindings=bindings)
+        found: dict[str, Determination] = {}
+        for row in rows:
+            d = found.setdefault(str(row["d"]), Determination(str(row["d"]), (), None, None, None))
+            p, o = str(row["p"]), row["o"]
+            if p == str(RDF_TYPE):
+                d.kinds = tuple(sorted({*d.kinds, str(o)}))
+            elif p == G.RG + "about":
+                d.about = str(o)
+            elif p == G.RG + "jurisdiction":
+                d.jurisdiction = str(o)
+            elif p == G.RG + "status":
+                d.status = str(o)
+            else:
+                d.properties.setdefault(p, []).append(o)
+        return list(found.values())
+
+    def rights_holders(self, work: str, *, jurisdiction: str | None = None) -> list[Determination]:
+        """Who owns which right in ``work``: established ownership determinations."""
+        return self.determinations("OwnershipDetermination", about=work, jurisdiction=jurisdiction,
+                                   status="Established")
+
+    def possible_infringements(self, *, jurisdiction: str | None = None) -> list[Determination]:
+        return [d for d in self.determinations("InfringementDetermination", jurisdiction=jurisdiction)
+                if d.status != G.RG + "NotEstablished"]
+
+    def open_questions(self, *, jurisdiction: str | None = None) -> list[Determination]:
+        return self.determinations(jurisdiction=jurisdiction, status="Open")
+
+    def missed_duties(self, *, jurisdiction: str | None = None) -> list[Determination]:
+        return self.determinations("DutyBreachDetermination", jurisdiction=jurisdiction, status="Established")
+
+    def contract_conflicts(self, *, jurisdiction: str | None = None) -> list[Determination]:
+        return self.determinations("ContractConflictDetermination", jurisdiction=jurisdiction)
+
+    def contributors(self, output: str, *, jurisdiction: str | None = None) -> list[Determination]:
+        """The works, creators and datasets behind an output, and which of them opted out."""
+        return self.determinations("ContributionDetermination", about=output, jurisdiction=jurisdiction)
+
+    def explain(self, node: str) -> Explanation:
+        """The proof tree of every statement derived about ``node``."""
+        return Explainer(self.store).explain(str(expand(node)))
+
+    def label(self, node: Node | str) -> str:
+        """The English label of a node, or its compact IRI."""
+        iri = expand(str(node)) if not isinstance(node, URIRef) else node
+        rows = self.store.select(
+            "SELECT ?l WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+            "FILTER(LANG(?l) = '' || LANGMATCHES(LANG(?l), 'en')) } LIMIT 1", bindings={"n": iri})
+        return str(rows[0]["l"]) if rows else compact(iri)
+
+    # -- output -------------------------------------------------------------------------------
+    def export(self, which: str = "facts", *, format: str = "turtle") -> str:
+        """Serialise ``facts`` (as loaded, blank nodes restored), ``conclusions``, ``justifications`` or ``all``."""
+        graphs = {"facts": [G.FACTS], "conclusions": [G.CONCLUSIONS], "justifications": [G.JUSTIFICATIONS],
+                  "all": [G.FACTS, G.ENTAILMENTS, G.CONCLUSIONS, G.JUSTIFICATIONS]}
+        if which not in graphs:
+            raise InputError(f"cannot export {which!r}: choose one of {', '.join(graphs)}")
+        graph = deskolemize(t for g in graphs[which] for t in self.store.triples(g))
+        for prefix, ns in (("rg", G.RG), ("jur", G.JURISDICTION_BASE)):
+            graph.bind(prefix, ns)
+        return graph.serialize(format=format)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _query_form(sparql: str) -> str:
+    import re
+    body = re.sub(r"#[^\n]*", "", sparql)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)", body, re.I)
+    return match.group(1).upper() if match else "SELECT"

@@ -1,0 +1,163 @@
+"""Proof trees: why a conclusion holds, down to asserted facts, with the legal source of each step.
+
+The engine records every rule application as a ``rg:RuleFiring`` with its premises and products as
+``rdf:Statement``s named by :func:`~rightsgraph.rules.keys.statement_iri`. Explaining a node walks
+those records backwards: each premise is an asserted fact, an OWL entailment of the ontology, part
+of the ontology or the reasoning context, or the product of an earlier firing, explained in turn.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from rightsgraph import graphs as G
+from rightsgraph.rules.keys import statement_iri
+from rightsgraph.store.base import Store
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass
+class Derivation:
+    """One application of one rule."""
+
+    firing: str
+    rule: str
+    label: str
+    legal_sources: list[str]
+    jurisdictions: list[str]
+    as_of: str
+    produced: list[Triple]
+    premises: list["Proof"] = field(default_factory=list)
+
+
+@dataclass
+class Proof:
+    """Why one statement holds: ``basis`` is asserted, derived, entailed, ontology, context or path."""
+
+    triple: Triple
+    basis: str
+    derivation: Derivation | None = None
+
+
+@dataclass
+class Explanation:
+    """Every derivation that produced a statement about ``node``."""
+
+    node: str
+    derivations: list[Derivation]
+
+    def to_json(self, compact=str) -> dict[str, Any]:
+        def triple(t: Triple) -> list[str]:
+            return [compact(x) for x in t]
+
+        def derivation(d: Derivation) -> dict[str, Any]:
+            return {"rule": d.rule, "label": d.label, "legal_sources": d.legal_sources,
+                    "jurisdictions": d.jurisdictions, "as_of": d.as_of,
+                    "produced": [triple(t) for t in d.produced],
+                    "premises": [proof(p) for p in d.premises]}
+
+        def proof(p: Proof) -> dict[str, Any]:
+            out: dict[str, Any] = {"statement": triple(p.triple), "basis": p.basis}
+            if p.derivation:
+                out["derivation"] = derivation(p.derivation)
+            return out
+
+        return {"node": self.node, "derivations": [derivation(d) for d in self.derivations]}
+
+    def to_text(self, compact=str) -> str:
+        lines = [compact(URIRef(self.node))]
+        for i, d in enumerate(self.derivations):
+            _render(d, lines, "", i == len(self.derivations) - 1, compact)
+        return "\n".join(lines)
+
+
+def _render(d: Derivation, lines: list[str], indent: str, last: bool, compact) -> None:
+    branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
+    sources = ", ".join(compact(URIRef(s)) for s in d.legal_sources) or "no source"
+    lines.append(f"{indent}{branch}by rule {compact(URIRef(d.rule))}: {d.label}")
+    lines.append(f"{indent}{cont}   source: {sources}; jurisdiction: "
+                 f"{', '.join(compact(URIRef(j)) for j in d.jurisdictions)}; as of {d.as_of}")
+    for j, p in enumerate(d.premises):
+        p_last = j == len(d.premises) - 1
+        p_branch, p_cont = ("└─ ", "   ") if p_last else ("├─ ", "│  ")
+        s, pr, o = (compact(x) for x in p.triple)
+        lines.append(f"{indent}{cont}{p_branch}{s} {pr} {o}   [{p.basis}]")
+        if p.derivation:
+            _render(p.derivation, lines, indent + cont + p_cont, True, compact)
+
+
+class Explainer:
+    """Reads justifications from a store; caches rule metadata and asserted-ness lookups."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._rules: dict[str, tuple[str, list[str], list[str]]] = {}
+
+    def _rule(self, iri: str) -> tuple[str, list[str], list[str]]:
+        if iri not in self._rules:
+            rows = self.store.select(
+                f"""SELECT ?label ?source ?j WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
+                    OPTIONAL {{ <{iri}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}
+                    OPTIONAL {{ <{iri}> <http://purl.org/dc/terms/source> ?source }}
+                    OPTIONAL {{ <{iri}> <{G.RG}jurisdiction> ?j }} }} }}""")
+            label = next((str(r["label"]) for r in rows if "label" in r), iri)
+            sources = sorted({str(r["source"]) for r in rows if "source" in r})
+            juris = sorted({str(r["j"]) for r in rows if "j" in r})
+            self._rules[iri] = (label, sources, juris)
+        return self._rules[iri]
+
+    def _firings_producing(self, stmt: str) -> list[str]:
+        rows = self.store.select(
+            f"SELECT DISTINCT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?f <{G.RG}produced> <{stmt}> }} }} ORDER BY ?f")
+        return [str(r["f"]) for r in rows]
+
+    def _in(self, graph: str, t: Triple) -> bool:
+        s, p, o = (x.n3() for x in t)
+        return self.store.ask(f"ASK {{ GRAPH <{graph}> {{ {s} {p} {o} }} }}")
+
+    def derivation(self, firing: str, path: frozenset[str]) -> Derivation:
+        rows = self.store.select(
+            f"""SELECT ?rule ?asOf ?role ?st ?s ?p ?o ?path WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
+                  <{firing}> <{G.RG}firedRule> ?rule ; <{G.RG}asOf> ?asOf ; ?role ?st .
+                  FILTER(?role IN (<{G.RG}premise>, <{G.RG}produced>))
+                  ?st <{RDF}subject> ?s ; <{RDF}object> ?o .
+                  OPTIONAL {{ ?st <{RDF}predicate> ?p }} OPTIONAL {{ ?st <{G.RG}path> ?path }} }} }}
+                ORDER BY ?role ?st""")
+        rule = str(rows[0]["rule"]) if rows else ""
+        label, sources, juris = self._rule(rule)
+        d = Derivation(firing, rule, label, sources, juris, str(rows[0]["asOf"]) if rows else "", [])
+        for row in rows:
+            if "p" in row:
+                t = (row["s"], row["p"], row["o"])
+            else:
+                t = (row["s"], URIRef(f"urn:path:{row['path']}"), row["o"])
+            if str(row["role"]) == G.RG + "produced":
+                d.produced.append(t)
+            else:
+                d.premises.append(self.prove(t, path | {firing}, is_path="p" not in row))
+        return d
+
+    def prove(self, t: Triple, path: frozenset[str] = frozenset(), *, is_path: bool = False) -> Proof:
+        if is_path:
+            return Proof(t, "property path")
+        if self._in(G.FACTS, t):
+            return Proof(t, "asserted")
+        for firing in self._firings_producing(str(statement_iri(*t))):
+            if firing not in path:
+                return Proof(t, "derived", self.derivation(firing, path))
+        for graph, basis in ((G.ENTAILMENTS, "entailed by the ontology"), (G.CONCLUSIONS, "entailed by the ontology"),
+                             (G.ONTOLOGY, "ontology"), (G.CONTEXT, "reasoning context")):
+            if self._in(graph, t):
+                return Proof(t, basis)
+        return Proof(t, "unknown")
+
+    def explain(self, node: str) -> Explanation:
+        rows = self.store.select(
+            f"""SELECT DISTINCT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
+                  ?f <{G.RG}produced> ?st . ?st <{RDF}subject> <{node}> }} }} ORDER BY ?f""")
+        return Explanation(node, [self.derivation(str(r["f"]), frozenset()) for r in rows])
