@@ -77,7 +77,11 @@ class CaseReport:
                         lines.append(f"      why: {reason}")
                     bearing = d.values("bearingFact")
                     if bearing:
-                        lines.append("      open; facts that bear on it: " + ", ".join(self._name(b) for b in bearing))
+                        lead = ("OPEN, needs human assessment; facts that bear on it: " if d.status == G.RG + "Open"
+                                else "rests on: ")
+                        lines.append("      " + lead + ", ".join(self._name(b) for b in bearing))
+                    for factor in d.values("factor"):
+                        lines.append(f"      factor: {self._name(factor)}")
                     if d.iri in self.proofs:
                         lines += ["      " + line for line in self.proofs[d.iri].splitlines()]
         return "\n".join(lines)

@@ -27,10 +27,14 @@ Pattern = tuple[object, object, object]
 
 @dataclass(frozen=True)
 class Signature:
-    """A predicate (None: any) and the classes known for the subject (empty: unknown)."""
+    """A predicate (None: any), the classes known for the subject (empty: unknown), and the
+    constant values the same pattern group gives the subject for other properties, such as
+    ``rg:jurisdiction jur:CN``: a writer that gives its node ``jur:US`` cannot feed a reader
+    that needs ``jur:CN``."""
 
     predicate: str | None
     classes: frozenset[str] = frozenset()
+    constants: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -145,18 +149,22 @@ def _path_predicates(path: Path) -> tuple[set[str | None], bool]:
 
 def _signatures(triples: list[Pattern]) -> set[Signature]:
     types: dict[object, set[str]] = {}
+    constants: dict[object, set[tuple[str, str]]] = {}
     for s, p, o in triples:
         if p == RDF_TYPE and isinstance(o, URIRef):
             types.setdefault(s, set()).add(str(o))
+        elif isinstance(p, URIRef) and isinstance(o, (URIRef, Literal)):
+            constants.setdefault(s, set()).add((str(p), o.n3()))
     sigs: set[Signature] = set()
     for s, p, o in triples:
+        consts = frozenset(constants.get(s, ()))
         if p == RDF_TYPE:
-            sigs.add(Signature(str(RDF_TYPE), frozenset({str(o)}) if isinstance(o, URIRef) else frozenset()))
+            sigs.add(Signature(str(RDF_TYPE), frozenset({str(o)}) if isinstance(o, URIRef) else frozenset(), consts))
         elif isinstance(p, Path):
             preds, _ = _path_predicates(p)
             sigs |= {Signature(q) for q in preds}
         elif isinstance(p, URIRef):
-            sigs.add(Signature(str(p), frozenset(types.get(s, ()))))
+            sigs.add(Signature(str(p), frozenset(types.get(s, ())), consts))
         else:
             sigs.add(Signature(None))
     return sigs

@@ -21,6 +21,12 @@ def _matches(read: Signature, write: Signature, tbox: TBox) -> bool:
     if read.predicate is not None and write.predicate is not None:
         if not tbox.is_subproperty(write.predicate, read.predicate):
             return False
+    if read.constants and write.constants:
+        written = {}
+        for prop, value in write.constants:
+            written.setdefault(prop, set()).add(value)
+        if any(prop in written and value not in written[prop] for prop, value in read.constants):
+            return False  # the writer's node has another constant value: a different node
     if read.classes and write.classes:
         return any(tbox.is_subclass(w, r) for w in write.classes for r in read.classes)
     return True
