@@ -7,7 +7,9 @@ True
 >>> run = kb.reason(["CN"], as_of="2023-11-27")
 >>> holders = kb.rights_holders("case:li-v-liu/image", jurisdiction="CN")
 >>> sorted({kb.label(h.values("holder")[0]) for h in holders})
-['Li']
+['Li (plaintiff)']
+>>> [kb.label(d.values("right")[0]) for d in kb.possible_infringements(jurisdiction="CN")]  # doctest: +NORMALIZE_WHITESPACE
+['CN attribution right (Art. 10(1)(2))', 'CN information-network dissemination right (Art. 10(1)(12))']
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from rightsgraph import graphs as G
 from rightsgraph import resources
 from rightsgraph.errors import InputError
 from rightsgraph.explain import Explainer, Explanation
+from rightsgraph.namespace import RG
 from rightsgraph.loading import ParsedInput, deskolemize, from_rdflib, parse_file, parse_text
 from rightsgraph.owl import TBox
 from rightsgraph.rules import engine
@@ -229,7 +232,7 @@ class KnowledgeBase:
         filters = []
         bindings: dict[str, Identifier] = {}
         if kind:
-            bindings["kind"] = URIRef(G.RG + kind) if ":" not in kind else expand(kind)
+            bindings["kind"] = _term(kind)
             filters.append("?d a ?kind .")
         if about:
             bindings["about"] = expand(about)
@@ -239,7 +242,7 @@ class KnowledgeBase:
             bindings["jur"] = URIRef(code)
             filters.append(f"?d <{G.RG}jurisdiction> ?jur .")
         if status:
-            bindings["status"] = URIRef(G.RG + status) if ":" not in status else expand(status)
+            bindings["status"] = _term(status)
             filters.append(f"?d <{G.RG}status> ?status .")
         rows = self.store.select(
             f"""SELECT ?d ?p ?o WHERE {{ ?d a <{G.RG}Determination> . {' '.join(filters)} ?d ?p ?o }}
@@ -314,6 +317,16 @@ class KnowledgeBase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _term(name: str) -> URIRef:
+    """An ontology term by local name (checked against the closed namespace), or any CURIE/IRI."""
+    if ":" in name:
+        return expand(name)
+    try:
+        return URIRef(RG[name])
+    except AttributeError:
+        raise InputError(f"{name!r} is not a term of the RightsGraph ontology") from None
 
 
 def _query_form(sparql: str) -> str:
