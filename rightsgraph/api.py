@@ -32,7 +32,7 @@ from rightsgraph.owl import TBox
 from rightsgraph.rules import engine
 from rightsgraph.rules.model import RuleBase, load_rule_base
 from rightsgraph.store import open_store
-from rightsgraph.store.base import Row, Store
+from rightsgraph.store.base import Row, Store, query_form
 from rightsgraph.store.oxigraph import OxigraphStore
 from rightsgraph.terms import compact, expand, parse_date
 from rightsgraph.validation import ValidationReport, data_shape_files, load_shapes, validate_graph
@@ -216,7 +216,7 @@ class KnowledgeBase:
         or CURIEs when they look like one.
         """
         terms = {k: (v if isinstance(v, Identifier) else expand(v)) for k, v in (bindings or {}).items()}
-        kind = _query_form(sparql)
+        kind = query_form(sparql)
         if kind == "ASK":
             return self.store.ask(sparql, default_graphs=graphs, bindings=terms)
         if kind in ("CONSTRUCT", "DESCRIBE"):
@@ -327,11 +327,3 @@ def _term(name: str) -> URIRef:
         return URIRef(RG[name])
     except AttributeError:
         raise InputError(f"{name!r} is not a term of the RightsGraph ontology") from None
-
-
-def _query_form(sparql: str) -> str:
-    import re
-    body = re.sub(r"#[^\n]*", "", sparql)
-    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
-    match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)", body, re.I)
-    return match.group(1).upper() if match else "SELECT"

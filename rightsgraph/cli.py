@@ -334,5 +334,43 @@ def vocab(output) -> None:
         click.echo(text, nl=False)
 
 
+
+@main.command()
+@_files
+@_case
+@_store
+@click.option("--reason", "reason_first", is_flag=True,
+              help="Reason before serving (with -j and -d); implied by giving -j or -d.")
+@click.option("-j", "--jurisdiction", "jurisdictions", multiple=True,
+              help="Reason for this jurisdiction before serving (CN, US, EU, DE, CZ, UK, JP); repeatable.")
+@_as_of
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; anything but 127.0.0.1 exposes the store to your network.")
+@click.option("--port", default=7878, show_default=True, type=int, help="TCP port (0 picks a free one).")
+@click.option("--allow-updates", is_flag=True, help="Accept SPARQL updates (refused with 403 by default).")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
+              help="Seconds a query may run before the client gets 503.")
+@_quiet
+def serve(files, cases, store, reason_first, jurisdictions, as_of, host, port, allow_updates, timeout_s,
+          quiet) -> None:
+    """Serve the knowledge base as a SPARQL 1.1 endpoint (read-only, on 127.0.0.1 by default).
+
+    \b
+    Queries go to /sparql (GET ?query=, POST form or application/sparql-query); library queries
+    to /queries/NAME?param=value. The default graph is the union of all named graphs.
+
+    \b
+    Example:
+      rightsgraph serve --case li-v-liu -j CN -d 2023-11-27
+      curl -H 'Accept: text/csv' http://127.0.0.1:7878/queries/possible-infringements
+    """
+    from rightsgraph.server import serve as run_server
+    kb = _kb(files, cases, store)
+    if reason_first or jurisdictions or as_of:
+        kb.reason(list(jurisdictions or ("CN",)), as_of=as_of, progress=_progress(quiet))
+    mode = "read-write" if allow_updates else "read-only"
+    run_server(kb, host, port, allow_updates=allow_updates, timeout_s=timeout_s,
+               ready=lambda url: click.echo(f"SPARQL endpoint ({mode}) at {url}; Ctrl-C stops it", err=True))
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -151,7 +151,7 @@ def test_a_run_that_fails_half_way_leaves_the_store_as_it_was():
     kb.reason(["CN"], as_of="2024-01-01")
     published = graph_snapshot(kb)
     store.fail_at, store.rule_updates = 3, 0
-    with pytest.raises(ReasoningError, match="store is unchanged"):
+    with pytest.raises(ReasoningError, match="published conclusions are unchanged"):
         kb.reason(["CN"], as_of="2021-06-30")
     assert graph_snapshot(kb) == published
 

@@ -92,6 +92,15 @@ def _rule_metadata_update(rule_base: RuleBase, rules: list[Rule]) -> list[tuple]
     return [(s, p, o) for s, p, o in rule_base.graph if s in wanted and str(p) in keep]
 
 
+def _drop_staging(store: Store) -> str:
+    """Best effort: a server that just died cannot drop anything; the next run clears staging first."""
+    try:
+        store.clear(*STAGING)
+        return ""
+    except Exception as exc:  # noqa: BLE001 - the original failure is what the user must see
+        return f" (the staging graphs could not be dropped: {exc}; the next run drops them)"
+
+
 def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequence[str], as_of: dt.date,
         progress: Progress | None = None, max_rounds: int = 100) -> RunReport:
     say = progress or (lambda _msg: None)
@@ -147,13 +156,10 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
                            if depends(analyses[r.iri].reads | analyses[r.iri].negates, writes, tbox)]
         current = "publishing the conclusions"
         store.replace_graphs(STAGING)
-    except RightsGraphError as exc:
-        store.clear(*STAGING)
-        raise ReasoningError(f"reasoning failed at {current}: {exc}; the store is unchanged") from exc
     except Exception as exc:
-        store.clear(*STAGING)
-        raise ReasoningError(f"reasoning failed at {current}: {type(exc).__name__}: {exc}; "
-                             "the store is unchanged") from exc
+        detail = str(exc) if isinstance(exc, RightsGraphError) else f"{type(exc).__name__}: {exc}"
+        raise ReasoningError(f"reasoning failed at {current}: {detail}; the published conclusions are "
+                             f"unchanged{_drop_staging(store)}") from exc
     report.conclusions = store.count(G.CONCLUSIONS)
     report.firings = len(store.select(
         f"SELECT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?f a <{G.RG}RuleFiring> }} }}"))

@@ -6,6 +6,7 @@ writes only into staging graphs and publishes them with one :meth:`Store.replace
 """
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Iterable, Mapping, Sequence
 
@@ -79,6 +80,18 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release the store."""
+
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_COMMENT = re.compile(r"#[^\n]*")
+_FORM = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword once IRIs (which may hold ``#``)
+    and comments are set aside. Only the prologue (PREFIX, BASE) can come before it."""
+    match = _FORM.search(_COMMENT.sub(" ", _IRI.sub(" ", text)))
+    return match.group(1).upper() if match else "SELECT"
 
 
 _BAD_IRI_CHARS = set('<>"{}|^`\\ \t\r\n')
