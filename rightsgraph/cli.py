@@ -264,17 +264,30 @@ def explain(node, files, cases, store, jurisdictions, as_of, fmt, quiet) -> None
 
 @main.command()
 @click.option("-j", "--jurisdiction", "jurisdictions", multiple=True, help="Only these jurisdictions.")
+@click.option("--coverage", "examples_dir", is_flag=False, flag_value="tests/legal_examples", default=None,
+              metavar="DIR", help="Run the legal examples in DIR (default tests/legal_examples) and list, "
+                                  "for each rule, the examples in which it fires.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
-def rules(jurisdictions, fmt) -> None:
+def rules(jurisdictions, examples_dir, fmt) -> None:
     """List the rule base by jurisdiction, with legal sources, dates in force and the tests that exercise each.
 
     \b
     Example:
       rightsgraph rules
       rightsgraph rules -j CN --format json
+      rightsgraph rules --coverage
     """
     from rightsgraph.rulebook import rule_listing
-    listing = rule_listing(jurisdictions)
+    fired = None
+    if examples_dir is not None:
+        from rightsgraph.errors import InputError
+        from rightsgraph.legal_examples import coverage, load_examples
+        if not Path(examples_dir).is_dir():
+            raise InputError(f"{examples_dir}: no such folder of legal examples")
+        examples = load_examples(Path(examples_dir).resolve())
+        with click.progressbar(examples, label="running legal examples", file=sys.stderr) as bar:
+            fired = coverage(list(bar))
+    listing = rule_listing(jurisdictions, fired)
     if fmt == "json":
         click.echo(to_json(listing.to_json()))
     elif fmt == "csv":

@@ -1,4 +1,8 @@
-"""Running a legal example: load the case, apply the change, reason, match determinations.
+"""Legal examples: expected holdings as data, in the manner of OpenFisca's YAML tests.
+
+A YAML file (format: tests/legal_examples/README.md) gives a case graph, optionally changed by a
+SPARQL Update, the jurisdictions and as-of date, and what must and must not be derived. Running an
+example loads the case, applies the change, reasons, and matches determinations.
 
 Matching is exact on what is listed: a ``derive`` entry matches a determination that has every
 listed property value; ``not_derive`` entries must match none; for each type in ``exact`` the set
@@ -20,7 +24,7 @@ from rightsgraph.graphs import CONCLUSIONS, RG
 from rightsgraph.terms import expand
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES_DIR = Path(__file__).resolve().parent / "legal_examples"
+EXAMPLES_DIR = ROOT / "tests" / "legal_examples"
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -46,10 +50,11 @@ class LegalExample:
 def load_examples(directory: Path = EXAMPLES_DIR) -> list[LegalExample]:
     examples = []
     for path in sorted(directory.glob("*.yaml")):
+        relative = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for item in doc.get("examples", []):
             examples.append(LegalExample(
-                file=str(path.relative_to(ROOT)), case=item.get("case", doc["case"]),
+                file=str(relative), case=item.get("case", doc["case"]),
                 source=item.get("source", doc.get("source", "")), name=item["name"],
                 jurisdictions=list(item["jurisdictions"]), as_of=str(item["as_of"]),
                 derive=item.get("derive") or [], not_derive=item.get("not_derive") or [],
@@ -80,6 +85,22 @@ def matching(kb: KnowledgeBase, pattern: dict[str, Any]) -> set[str]:
     rows = kb.query(f"SELECT DISTINCT ?d WHERE {{ ?d a <{RG}Determination> . {' '.join(lines)} }}",
                     graphs=[CONCLUSIONS], bindings=bindings)
     return {str(r["d"]) for r in rows}  # type: ignore[index]
+
+
+def fired_rules(kb: KnowledgeBase) -> set[str]:
+    rows = kb.query(f"SELECT DISTINCT ?r WHERE {{ ?f a <{RG}RuleFiring> ; <{RG}firedRule> ?r }}",
+                    graphs=["https://w3id.org/rightsgraph/graph/justifications"])
+    return {str(r["r"]) for r in rows}  # type: ignore[index]
+
+
+def coverage(examples: list[LegalExample]) -> dict[str, list[str]]:
+    """Rule IRI -> names of the examples in which it fired."""
+    fired: dict[str, list[str]] = {}
+    for example in examples:
+        kb, _ = run_example(example)
+        for rule in fired_rules(kb):
+            fired.setdefault(rule, []).append(example.name)
+    return fired
 
 
 def run_example(example: LegalExample) -> tuple[KnowledgeBase, list[str]]:
