@@ -63,9 +63,12 @@ class ValidationReport:
         return {"conforms": self.conforms, "results": [r.__dict__ for r in self.results]}
 
     def to_text(self) -> str:
-        if self.conforms:
+        if self.conforms and not self.results:
             return "Conforms: the facts satisfy every shape."
-        lines = [f"Does not conform: {len(self.results)} problem(s)."]
+        if self.conforms:
+            lines = [f"Conforms, with {len(self.results)} warning(s)."]
+        else:
+            lines = [f"Does not conform: {len(self.results)} problem(s)."]
         lines += [f"  {r.severity}: {r}" for r in self.results]
         return "\n".join(lines)
 

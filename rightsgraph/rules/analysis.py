@@ -9,8 +9,13 @@ the same group, the classes of that subject; ``rdf:type`` patterns carry their c
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path as FilePath
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
@@ -223,8 +228,55 @@ def _plain(term: object) -> bool:
     return isinstance(term, (URIRef, Variable, Literal))
 
 
+def _cache_dir() -> FilePath | None:
+    """Where analyses are kept between runs (``RIGHTSGRAPH_CACHE=0`` turns it off)."""
+    setting = os.environ.get("RIGHTSGRAPH_CACHE")
+    if setting == "0":
+        return None
+    if setting:
+        return FilePath(setting)
+    return FilePath(os.environ.get("XDG_CACHE_HOME", FilePath.home() / ".cache")) / "rightsgraph"
+
+
+def _cache_key(rule: Rule) -> str:
+    import rdflib
+    text = repr((rule.construct, rule.prefixes, rule.targets, rdflib.__version__, _ANALYSIS_VERSION))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+_ANALYSIS_VERSION = 3  # bump when RuleAnalysis or the analysis changes
+
+
+@lru_cache(maxsize=None)
 def analyse(rule: Rule) -> RuleAnalysis:
-    """Parse a rule's query and work out its template, premises and signatures."""
+    """Parse a rule's query and work out its template, premises and signatures.
+
+    rdflib's SPARQL parser takes about 0.4 s a rule, so analyses are cached in the process and on
+    disk, keyed by a hash of everything they depend on; a cache that cannot be read or written is
+    simply not used.
+    """
+    directory = _cache_dir()
+    path = directory / f"analysis-{_cache_key(rule)}.pickle" if directory else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                return pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a stale or corrupt cache entry is recomputed
+            pass
+    analysis = _analyse(rule)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as handle:
+                pickle.dump(analysis, handle)
+            tmp.replace(path)
+        except OSError:
+            pass
+    return analysis
+
+
+def _analyse(rule: Rule) -> RuleAnalysis:
     try:
         prologue, _, where = split_construct(rule.construct)
     except ValueError as exc:
