@@ -101,7 +101,10 @@ def demo(jurisdictions: tuple[str, ...], fmt: str, quiet: bool) -> None:
         click.echo(report.to_text(), err=True)
         sys.exit(EXIT_FINDINGS)
     kb.reason(list(jurisdictions), as_of="2023-11-27", progress=_progress(quiet))
-    result = case_report(kb, title="Li v. Liu, Beijing Internet Court, (2023) Jing 0491 Min Chu No. 11279")
+    from rightsgraph.namespace import RG
+    result = case_report(kb, title="Li v. Liu, Beijing Internet Court, (2023) Jing 0491 Min Chu No. 11279",
+                         with_proofs={str(RG.OwnershipDetermination), str(RG.InfringementDetermination)}
+                         if fmt == "text" else True)
     click.echo(to_json(result.to_json()) if fmt == "json" else result.to_text())
 
 

@@ -70,25 +70,50 @@ class Explanation:
         return {"node": self.node, "derivations": [derivation(d) for d in self.derivations]}
 
     def to_text(self, compact=str) -> str:
+        """A proof tree; premises produced by one firing share a line, and a firing already shown
+        in the tree is referred to, not repeated, so shared sub-proofs print once."""
         lines = [compact(URIRef(self.node))]
+        seen: set[str] = set()
         for i, d in enumerate(self.derivations):
-            _render(d, lines, "", i == len(self.derivations) - 1, compact)
+            _render(d, lines, "", i == len(self.derivations) - 1, compact, seen)
         return "\n".join(lines)
 
 
-def _render(d: Derivation, lines: list[str], indent: str, last: bool, compact) -> None:
+def _premise_groups(premises: list[Proof]) -> list[tuple[str, list[Proof]]]:
+    """Premises in order, those derived by the same firing gathered under its first position."""
+    groups: dict[str, list[Proof]] = {}
+    order: list[str] = []
+    for i, p in enumerate(premises):
+        key = p.derivation.firing if p.derivation else f"#{i}"
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(p)
+    return [(key, groups[key]) for key in order]
+
+
+def _render(d: Derivation, lines: list[str], indent: str, last: bool, compact, seen: set[str]) -> None:
     branch, cont = ("└─ ", "   ") if last else ("├─ ", "│  ")
     sources = ", ".join(compact(URIRef(s)) for s in d.legal_sources) or "no source"
     lines.append(f"{indent}{branch}by rule {compact(URIRef(d.rule))}: {d.label}")
     lines.append(f"{indent}{cont}   source: {sources}; jurisdiction: "
                  f"{', '.join(compact(URIRef(j)) for j in d.jurisdictions)}; as of {d.as_of}")
-    for j, p in enumerate(d.premises):
-        p_last = j == len(d.premises) - 1
+    seen.add(d.firing)
+    groups = _premise_groups(d.premises)
+    for j, (key, proofs) in enumerate(groups):
+        p_last = j == len(groups) - 1
         p_branch, p_cont = ("└─ ", "   ") if p_last else ("├─ ", "│  ")
-        s, pr, o = (compact(x) for x in p.triple)
-        lines.append(f"{indent}{cont}{p_branch}{s} {pr} {o}   [{p.basis}]")
-        if p.derivation:
-            _render(p.derivation, lines, indent + cont + p_cont, True, compact)
+        first = proofs[0]
+        subject = compact(first.triple[0])
+        statements = "; ".join(f"{compact(p.triple[1])} {compact(p.triple[2])}" for p in proofs)
+        derivation = first.derivation
+        if derivation is not None and derivation.firing in seen:
+            lines.append(f"{indent}{cont}{p_branch}{subject} {statements}   "
+                         f"[derived by {compact(URIRef(derivation.rule))}, shown above]")
+            continue
+        lines.append(f"{indent}{cont}{p_branch}{subject} {statements}   [{first.basis}]")
+        if derivation is not None:
+            _render(derivation, lines, indent + cont + p_cont, True, compact, seen)
 
 
 class Explainer:

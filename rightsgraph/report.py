@@ -87,7 +87,8 @@ class CaseReport:
         return "\n".join(lines)
 
 
-def case_report(kb: KnowledgeBase, *, title: str = "", with_proofs: bool = True) -> CaseReport:
+def case_report(kb: KnowledgeBase, *, title: str = "", with_proofs: bool | set[str] = True) -> CaseReport:
+    """Every determination; proofs for all (True), none (False) or the given determination kinds."""
     determinations = sorted(kb.determinations(), key=lambda d: (d.jurisdiction or "", d.kind, d.about or "", d.iri))
     rows = kb.query(
         f"""SELECT DISTINCT ?n ?l WHERE {{ ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l
@@ -96,7 +97,10 @@ def case_report(kb: KnowledgeBase, *, title: str = "", with_proofs: bool = True)
     labels = {str(r["n"]): str(r["l"]) for r in rows}  # type: ignore[index, union-attr]
     report = CaseReport(title, determinations, labels)
     if with_proofs:
+        kinds = with_proofs if isinstance(with_proofs, set) else None
         for d in determinations:
+            if kinds is not None and d.kind not in kinds:
+                continue
             explanation = kb.explain(d.iri)
             report.proofs[d.iri] = explanation.to_text(compact)
             report.proofs_json[d.iri] = explanation.to_json(compact)
