@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/rightsgraph: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,import]'
 	touch $@
 
 setup: $(BIN)/rightsgraph

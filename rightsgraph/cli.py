@@ -388,5 +388,53 @@ def serve(files, cases, store, reason_first, jurisdictions, as_of, host, port, a
     run_server(kb, host, port, allow_updates=allow_updates, timeout_s=timeout_s,
                ready=lambda url: click.echo(f"SPARQL endpoint ({mode}) at {url}; Ctrl-C stops it", err=True))
 
+@main.command("import")
+@click.argument("kind")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the imported facts (Turtle) here instead of stdout.")
+@_store
+@click.option("--repo-id", default=None, help="Hugging Face repository id the card describes (owner/name).")
+@click.option("--site", default=None, help="The site a robots.txt or tdmrep.json belongs to.")
+@click.option("--covers", multiple=True, metavar="URL", help="A work (URL) an opt-out covers; repeatable.")
+@click.option("--url", default=None, help="The URL whose TDMRep HTTP headers are given.")
+@click.option("--read-on", default=None, metavar="YYYY-MM-DD", help="When the source was read (default: today).")
+def import_(kind, paths, output, store, repo_id, site, covers, url, read_on) -> None:
+    """Import real metadata: c2pa, hf-model-card, hf-dataset-card, croissant, spdx, robots, tdmrep, tdmrep-headers.
+
+    Prints the facts as Turtle (or loads them into --store); warnings go to stderr. Every fact keeps
+    the file, its SHA-256 and the date read.
+
+    \b
+    Example:
+      rightsgraph import c2pa image.jpg > image.ttl
+      rightsgraph import hf-model-card README.md --repo-id acme/painter-lora --store kb/
+      rightsgraph import robots robots.txt --site https://example.org --covers https://example.org/a.jpg
+    """
+    from rdflib import Graph
+    from rightsgraph.importers import import_file
+    from rightsgraph.terms import parse_date
+    options = {k: v for k, v in (("repo_id", repo_id), ("site", site), ("url", url)) if v is not None}
+    if covers:
+        options["covers"] = list(covers)
+    if read_on:
+        options["read_on"] = parse_date(read_on)
+    merged = Graph()
+    merged.bind("rg", "https://w3id.org/rightsgraph/ontology#")
+    for path in paths:
+        result = import_file(kind, path, **options)
+        for warning in result.warnings:
+            click.echo(f"warning: {path}: {warning}", err=True)
+        merged += result.graph
+    if store:
+        report = _kb((), (), store).load(merged)
+        click.echo(f"… loaded {report.triples} triples into {store}", err=True)
+    text = merged.serialize(format="turtle")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    elif not store:
+        click.echo(text)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -44,6 +44,7 @@ class RG(DefinedNamespace):
     CommunicationToPublicRight: URIRef
     ComplaintChannelDuty: URIRef
     ContemporaneousRecord: URIRef
+    ContentCredential: URIRef
     ContractConflictDetermination: URIRef
     ContributionDetermination: URIRef
     CopyrightPolicyDuty: URIRef
@@ -51,6 +52,10 @@ class RG(DefinedNamespace):
     Creation: URIRef
     CreationCategory: URIRef
     CreationPart: URIRef
+    CredentialInvalid: URIRef
+    CredentialTrusted: URIRef
+    CredentialValid: URIRef
+    CredentialValidationState: URIRef
     CulturalHeritageInstitution: URIRef
     DataAnalysis: URIRef
     DataPurchaseAgreement: URIRef
@@ -74,6 +79,7 @@ class RG(DefinedNamespace):
     ExceptionDetermination: URIRef
     ExclusiveLicence: URIRef
     ExclusiveLicensee: URIRef
+    ExpressionOutput: URIRef
     Factor: URIRef
     FairUse: URIRef
     FineArt: URIRef
@@ -95,6 +101,7 @@ class RG(DefinedNamespace):
     LegalSource: URIRef
     Licence: URIRef
     Licensed: URIRef
+    LicensedUse: URIRef
     LiteraryText: URIRef
     LoRA: URIRef
     MakingAvailableRight: URIRef
@@ -152,6 +159,7 @@ class RG(DefinedNamespace):
     Scraped: URIRef
     SelectionAndArrangement: URIRef
     ServiceProvider: URIRef
+    SourceFile: URIRef
     Statute: URIRef
     TDMGeneral: URIRef
     TDMRep: URIRef
@@ -189,6 +197,7 @@ class RG(DefinedNamespace):
     candidate: URIRef
     candidateCount: URIRef
     category: URIRef
+    claimGenerator: URIRef
     claimedAuthor: URIRef
     claimsAutonomousCreation: URIRef
     claimsNoRightsInOutputs: URIRef
@@ -200,12 +209,16 @@ class RG(DefinedNamespace):
     concernsCreation: URIRef
     concernsDataset: URIRef
     conflictsWith: URIRef
+    contentCredential: URIRef
+    contentUrl: URIRef
     contributor: URIRef
     court: URIRef
+    crawler: URIRef
     createdBy: URIRef
     creationDate: URIRef
     curatedBy: URIRef
     decisionDate: URIRef
+    declaredAction: URIRef
     derivedFromModel: URIRef
     description: URIRef
     developedBy: URIRef
@@ -216,6 +229,7 @@ class RG(DefinedNamespace):
     exception: URIRef
     factor: URIRef
     factorName: URIRef
+    fileName: URIRef
     fineTunedFrom: URIRef
     firedRule: URIRef
     forJurisdiction: URIRef
@@ -226,6 +240,7 @@ class RG(DefinedNamespace):
     grantor: URIRef
     hasComplaintChannel: URIRef
     hasCopyrightPolicy: URIRef
+    hasIngredient: URIRef
     hasKeywordFilter: URIRef
     hasNoticeAndTakedown: URIRef
     hasPart: URIRef
@@ -233,6 +248,7 @@ class RG(DefinedNamespace):
     hasUseRestrictions: URIRef
     holder: URIRef
     hostedOn: URIRef
+    importedFrom: URIRef
     inForceFrom: URIRef
     inForceUntil: URIRef
     inWriting: URIRef
@@ -249,7 +265,9 @@ class RG(DefinedNamespace):
     labelsGeneratedContent: URIRef
     legalSource: URIRef
     licence: URIRef
+    locationPattern: URIRef
     machineReadable: URIRef
+    manifestLabel: URIRef
     marketHarmEvidence: URIRef
     mechanism: URIRef
     memorises: URIRef
@@ -272,12 +290,15 @@ class RG(DefinedNamespace):
     prohibitsDerivatives: URIRef
     prompt: URIRef
     providedBy: URIRef
+    publishedOn: URIRef
     publishedTrainingSummary: URIRef
     purpose: URIRef
     quantisedFrom: URIRef
+    readOn: URIRef
     reason: URIRef
     recordDate: URIRef
     release: URIRef
+    repositoryId: URIRef
     requiresAttribution: URIRef
     requiresShareAlike: URIRef
     reservationCovers: URIRef
@@ -285,9 +306,16 @@ class RG(DefinedNamespace):
     reservedOn: URIRef
     resultingModel: URIRef
     right: URIRef
+    sha256: URIRef
+    signedBy: URIRef
+    signedOn: URIRef
+    softwareAgent: URIRef
     sourceAttributed: URIRef
+    sourceFormat: URIRef
+    statesMiningPermission: URIRef
     status: URIRef
     substantiallySimilarTo: URIRef
+    tdmPolicy: URIRef
     temporalAnchor: URIRef
     termCount: URIRef
     termsOfService: URIRef
@@ -299,5 +327,6 @@ class RG(DefinedNamespace):
     usedModel: URIRef
     usedService: URIRef
     usesModel: URIRef
+    validationState: URIRef
     widelyAvailable: URIRef
     work: URIRef
