@@ -231,7 +231,7 @@ def _print_result(result, fmt: str) -> None:
     if isinstance(result, Graph):
         click.echo(result.serialize(format="json-ld" if fmt == "json" else "turtle"))
         return
-    headers, rows = rows_table(result)
+    headers, rows = rows_table(result, getattr(result, "variables", None))
     if fmt == "json":
         click.echo(to_json([{k: str(v) for k, v in r.items()} for r in result]))
     elif fmt == "csv":

@@ -138,7 +138,9 @@ class VirtuosoServer(Server):
                                  NumberOfBuffers="10000", MaxDirtyBuffers="6000")
         ini["HTTPServer"].update(ServerPort=f"127.0.0.1:{self.http_port}")
         ini["URIQA"]["DefaultHost"] = f"127.0.0.1:{self.http_port}"
-        ini["SPARQL"].update(ResultSetMaxRows="1000000", MaxQueryExecutionTime="120")
+        # MaxQueryCostEstimationTime: Virtuoso refuses a query whose *estimated* cost exceeds it, and its
+        # estimates for multi-join rule updates are wildly off (trivial rules were refused): 0 turns it off
+        ini["SPARQL"].update(ResultSetMaxRows="1000000", MaxQueryExecutionTime="120", MaxQueryCostEstimationTime="0")
         if ini.has_section("Plugins"):  # the wiki plug-ins are not needed and only slow the start
             ini.remove_section("Plugins")
         path = d / "virtuoso.ini"

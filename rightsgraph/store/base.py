@@ -16,6 +16,14 @@ Triple = tuple[Node, Node, Node]
 Row = dict[str, Identifier]
 
 
+class Rows(list):
+    """SELECT results: a list of rows (unbound variables absent) that knows the projection order."""
+
+    def __init__(self, rows=(), variables: Sequence[str] = ()):
+        super().__init__(rows)
+        self.variables = list(variables)
+
+
 class Store(ABC):
     """A quad store reachable by SPARQL 1.1."""
 

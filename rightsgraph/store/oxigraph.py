@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from rightsgraph.errors import StoreError
-from rightsgraph.store.base import Row, Store, Triple, with_values
+from rightsgraph.store.base import Row, Rows, Store, Triple, with_values
 from rightsgraph.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS = {
@@ -53,7 +53,7 @@ class OxigraphStore(Store):
         if not isinstance(result, ox.QuerySolutions):
             raise StoreError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        rows = []
+        rows = Rows(variables=names)
         for solution in result:
             row = {}
             for name in names:

@@ -50,7 +50,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from rightsgraph.errors import InputError, StoreError
 from rightsgraph.graphs import GRAPH_BASE
-from rightsgraph.store.base import query_form, Row, Store, Triple, with_values
+from rightsgraph.store.base import query_form, Row, Rows, Store, Triple, with_values
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 STAGING_PREFIX = GRAPH_BASE + "staging/"
@@ -308,7 +308,8 @@ class SparqlEndpointStore(Store):
         result = self._json("SELECT query", query, default_graphs, bindings)
         if "results" not in result:
             raise StoreError(f"SELECT query on the SPARQL endpoint {self.endpoint}: expected a SELECT query")
-        return [{k: _term(v) for k, v in row.items()} for row in result["results"]["bindings"]]
+        return Rows([{k: _term(v) for k, v in row.items()} for row in result["results"]["bindings"]],
+                    result.get("head", {}).get("vars", []))
 
     def ask(self, query, *, default_graphs=None, bindings=None) -> bool:
         if self.dialect == "virtuoso":  # Virtuoso 7.2 answers ASK in XML only (406 for JSON)
