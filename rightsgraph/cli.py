@@ -33,8 +33,11 @@ class _Group(click.Group):
 
 
 def _progress(quiet: bool):
+    """Progress on stderr: one line rewritten in place on a terminal, one line a step otherwise."""
     if quiet:
         return None
+    if sys.stderr.isatty():
+        return lambda message: click.echo(f"\r\033[K… {message[:100]}", err=True, nl=False)
     return lambda message: click.echo(f"… {message}", err=True)
 
 
@@ -160,6 +163,8 @@ def reason(files, cases, store, endpoint, update_endpoint, jurisdictions, as_of,
     kb = _kb(files, cases, store, endpoint, update_endpoint)
     run = kb.reason(list(jurisdictions), as_of=as_of, progress=_progress(quiet))
     if not quiet:
+        if sys.stderr.isatty():
+            click.echo("\r\033[K", err=True, nl=False)
         click.echo(f"… {run.conclusions} conclusion triples from {run.firings} rule firings "
                    f"in {run.seconds:.2f} s", err=True)
     result = case_report(kb, with_proofs=explain)

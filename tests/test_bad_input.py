@@ -54,10 +54,16 @@ def test_facts_are_kept_exactly_as_loaded(tmp_path):
     assert isomorphic(exported, Graph().parse(CASE, format="turtle"))
 
 
-def test_an_unknown_jurisdiction_is_one_clear_line():
+def test_an_unknown_jurisdiction_or_a_bad_date_is_refused_before_anything_changes():
     kb = KnowledgeBase()
+    kb.load(CASE)
+    kb.reason(["CN"], as_of="2023-11-27")
+    before = snapshot(kb)
     with pytest.raises(InputError, match=r"unknown jurisdiction 'XX'; known: .*CN"):
         kb.reason(["XX"], as_of="2023-11-27")
+    with pytest.raises(InputError, match=r"bad date '2023-13-01': write it as YYYY-MM-DD"):
+        kb.reason(["US"], as_of="2023-13-01")
+    assert snapshot(kb) == before
 
 
 @pytest.mark.parametrize("args, message", [
