@@ -17,7 +17,6 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from rightsgraph import KnowledgeBase
 from rightsgraph.graphs import CONCLUSIONS, RG

@@ -91,8 +91,8 @@ def case_report(kb: KnowledgeBase, *, title: str = "", with_proofs: bool | set[s
     """Every determination; proofs for all (True), none (False) or the given determination kinds."""
     determinations = sorted(kb.determinations(), key=lambda d: (d.jurisdiction or "", d.kind, d.about or "", d.iri))
     rows = kb.query(
-        f"""SELECT DISTINCT ?n ?l WHERE {{ ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l
-             FILTER(LANG(?l) = '' || LANGMATCHES(LANG(?l), 'en')) }}""",
+        """SELECT DISTINCT ?n ?l WHERE { ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l
+             FILTER(LANG(?l) = '' || LANGMATCHES(LANG(?l), 'en')) }""",
         graphs=[G.FACTS, G.ONTOLOGY])
     labels = {str(r["n"]): str(r["l"]) for r in rows}  # type: ignore[index, union-attr]
     report = CaseReport(title, determinations, labels)

@@ -8,7 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from rightsgraph import InputError, KnowledgeBase, ParseError
-from rightsgraph import graphs as G
 from rightsgraph.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,9 +1,8 @@
 """Our engine derives exactly what pyshacl, the reference SHACL-AF implementation, derives.
 
 pyshacl runs the same ``sh:SPARQLRule``s with ``iterate_rules`` over the same input (facts,
-ontology, the OWL entailments and the reasoning context). Two things that SHACL-AF leaves to the
-engine are written out for it: the order of strata, as ``sh:order`` (pyshacl runs rules by
-``sh:order``), and each rule's dates in force, as the same FILTER our compiler adds.
+ontology, the OWL entailments and the reasoning context), exported by
+:func:`rightsgraph.rules.export.export_shacl_af` with strata and dates in force written out.
 """
 from __future__ import annotations
 
@@ -12,14 +11,11 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph
 
 from rightsgraph import KnowledgeBase
 from rightsgraph import graphs as G
-from rightsgraph.rules.analysis import split_construct
-from rightsgraph.rules.compile import temporal_filter
-from rightsgraph.rules.engine import plan, select_rules
+from rightsgraph.rules.export import export_shacl_af
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,35 +30,8 @@ def produced(kb: KnowledgeBase) -> set[tuple]:
 
 
 def pyshacl_conclusions(kb: KnowledgeBase, jurisdictions: list[str], as_of: dt.date) -> set[tuple]:
-    rules, _ = select_rules(kb.rule_base, kb.resolve_jurisdictions(jurisdictions), as_of)
-    _, components = plan(rules, kb.tbox)
-    shapes = Graph()
-    for triple in kb.rule_base.graph.triples((None, SH.declare, None)):
-        shapes.add(triple)
-    for s, p, o in kb.rule_base.graph:
-        if (o, SH.declare, None) in kb.rule_base.graph or (s, SH.prefix, None) in kb.rule_base.graph:
-            shapes.add((s, p, o))
-    # pyshacl runs shapes by their sh:order, then each shape's rules by theirs, in one pass: so each
-    # rule gets a shape of its own, with the same targets, ordered by its stratum.
-    targets = {"class": SH.targetClass, "node": SH.targetNode, "subjectsOf": SH.targetSubjectsOf,
-               "objectsOf": SH.targetObjectsOf}
-    for number, component in enumerate(components):
-        for rule in component.rules:
-            node, shape = URIRef(rule.iri), URIRef(rule.iri + "#pyshacl-shape")
-            for p, o in kb.rule_base.graph.predicate_objects(node):
-                if p not in (SH.construct, SH.order):
-                    shapes.add((node, p, o))
-            construct = rule.construct
-            if rule.temporal_anchor:
-                prologue, template, where = split_construct(rule.construct)
-                construct = f"{prologue}CONSTRUCT {{{template}}} WHERE {{ {where} {temporal_filter(rule, as_of)} }}"
-            shapes.add((node, SH.construct, Literal(construct)))
-            shapes.add((node, SH.order, Literal(number)))
-            shapes.add((shape, RDF.type, SH.NodeShape))
-            shapes.add((shape, SH.order, Literal(number)))
-            shapes.add((shape, SH.rule, node))
-            for target in rule.targets:
-                shapes.add((shape, targets[target.kind], URIRef(target.value)))
+    shapes = export_shacl_af(kb.rule_base, kb.tbox, jurisdictions=kb.resolve_jurisdictions(jurisdictions),
+                             as_of=as_of)
     data = Graph()
     for graph in (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONTEXT):
         for triple in kb.store.triples(graph):
