@@ -22,6 +22,10 @@ Routes:
 ``/queries/<name>?param=value``
     Runs a query of the library (``queries/*.rq``) with its parameters bound as RDF terms, with the
     same content negotiation. ``/queries`` lists the library as JSON.
+``/`` and ``/api/...``
+    The web page and its JSON API (:mod:`rightsgraph.web_api`): ``/api/cases``, ``POST /api/analyse``
+    (a fresh knowledge base per request), ``/api/explain``. ``session=ID`` on ``/sparql`` and
+    ``/queries/<name>`` runs the query over a knowledge base analysed by the page instead.
 
 Limits: each query runs in a worker thread and the client gets ``503`` when it has not finished
 within ``timeout_s``. Python cannot kill a thread (and pyoxigraph has no way to cancel a running
@@ -34,7 +38,6 @@ so think before binding another address, and twice before allowing updates.
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from http import HTTPStatus
@@ -42,9 +45,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from rightsgraph.store.base import query_form
-
+from rightsgraph import web_api
 from rightsgraph.errors import RightsGraphError
+from rightsgraph.store.base import query_form
 
 if TYPE_CHECKING:  # pragma: no cover
     from rightsgraph.api import KnowledgeBase
@@ -52,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT_S = 30.0
 MAX_BODY = 10 * 1024 * 1024
+MAX_PAGE_BODY = 64 * 1024 * 1024  # a case graph pasted into the page (100k triples of N-Triples are ~17 MB)
 
 #: Accepted media types (and short ``format=`` names) to the store's result formats.
 RESULT_TYPES = {
@@ -118,6 +122,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.timeout_s = timeout_s
         self.slots = threading.BoundedSemaphore(workers)
         self.update_lock = threading.Lock()
+        self.sessions = web_api.Sessions()
+        self.analysis_slots = threading.BoundedSemaphore(2)
 
     @property
     def url(self) -> str:
@@ -156,6 +162,7 @@ class SparqlServer(ThreadingHTTPServer):
 
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
+    kb: "KnowledgeBase | None" = None
     server_version = "RightsGraph-SPARQL/1"
     protocol_version = "HTTP/1.1"
 
@@ -180,9 +187,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _error(self, status: int, message: str) -> None:
         self._send(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
-    def _body(self) -> bytes:
+    def _body(self, limit: int = MAX_BODY) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        if length > limit:
             raise ValueError("request body too large")
         return self.rfile.read(length) if length else b""
 
@@ -198,9 +205,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
         try:
-            body = self._body()
+            body = self._body(MAX_PAGE_BODY if url.path.startswith("/api/") else MAX_BODY)
         except ValueError as exc:
             self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
+            return
+        if url.path.startswith("/api/"):
+            self._route(url.path, params, None, None, body)
             return
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         query = update = None
@@ -224,18 +234,24 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     do_DELETE = do_PATCH = do_PUT
 
-    def _route(self, path: str, params: dict[str, list[str]], query: str | None, update: str | None) -> None:
+    def _route(self, path: str, params: dict[str, list[str]], query: str | None, update: str | None,
+               body: bytes = b"") -> None:
         path = path.rstrip("/") or "/"
+        self.kb = None  # the server's own knowledge base unless a page session is named
         try:
+            if "session" in params and (path == "/sparql" or path.startswith("/queries/")):
+                self.kb = self.server.sessions.get(params.pop("session")[-1])
+                if self.kb is None:
+                    self._error(HTTPStatus.NOT_FOUND, "no such analysis session (it may have expired)")
+                    return
             if path == "/sparql":
                 self._sparql(params, query, update)
             elif path == "/queries":
                 self._list_queries()
             elif path.startswith("/queries/"):
                 self._library(unquote(path[len("/queries/"):]), params)
-            elif path == "/":
-                self._send(HTTPStatus.OK, b"RightsGraph SPARQL endpoint: /sparql (SPARQL 1.1 Protocol), "
-                           b"/queries (the query library)\n", "text/plain; charset=utf-8")
+            elif web_api.handle(self, self.command, path, params, body):
+                pass
             else:
                 self._error(HTTPStatus.NOT_FOUND, f"no such resource {path}; the endpoint is /sparql")
         except QueryTimeout as exc:
@@ -272,7 +288,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         form = query_form(query)
         fmt = rdf if form in ("CONSTRUCT", "DESCRIBE") else results
         try:
-            body, media = self.server.run(self.server.kb.store.query_serialized, query, result_format=fmt,
+            kb = self.kb if self.kb is not None else self.server.kb
+            body, media = self.server.run(kb.store.query_serialized, query, result_format=fmt,
                                           default_graphs=graphs, bindings=bindings)
         except RightsGraphError as exc:
             self._error(HTTPStatus.BAD_REQUEST, str(exc))
@@ -303,7 +320,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         listing = [{"name": q.name, "summary": q.summary, "description": q.description,
                     "params": [{"name": p.name, "type": p.type, "required": p.required,
                                 "description": p.description} for p in q.params],
-                    "example": {k: str(v) for k, v in q.example.items()}}
+                    "example": {k: str(v) for k, v in q.example.items()}, "text": q.text}
                    for q in library.library().values()]
         self._send(HTTPStatus.OK, json.dumps(listing, indent=2).encode("utf-8"), "application/json")
 

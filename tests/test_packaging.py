@@ -26,6 +26,7 @@ def test_the_wheel_carries_ontology_rules_queries_and_cases(wheel):
         for path in (ROOT / folder).rglob(pattern):
             assert f"rightsgraph/_data/{path.relative_to(ROOT).as_posix()}" in names, path
     assert "rightsgraph/_data/ontology/catalog-v001.xml" in names
+    assert "rightsgraph/web/dist/index.html" in names  # the page works from an installed wheel, no npm
 
 
 def test_the_version_is_the_one_in_pyproject(wheel):

@@ -35,10 +35,13 @@ Progress = Callable[[str], None]
 
 @dataclass
 class RuleStats:
+    """What one rule did in a run; ``new_conclusions`` counts the firings that could add something."""
+
     rule: str
     runs: int = 0
     seconds: float = 0.0
     new_conclusions: int = 0
+    firings: int = 0
 
 
 @dataclass
@@ -92,6 +95,15 @@ def _rule_metadata_update(rule_base: RuleBase, rules: list[Rule]) -> list[tuple]
     return [(s, p, o) for s, p, o in rule_base.graph if s in wanted and str(p) in keep]
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _firings(store: Store, rule: str) -> int:
+    rows = store.select(f"SELECT (COUNT(?f) AS ?n) WHERE {{ GRAPH <{G.STAGING_JUSTIFICATIONS}> "
+                        f"{{ ?f <{G.RG}firedRule> <{rule}> }} }}")
+    return int(rows[0]["n"]) if rows else 0
+
+
 def _drop_staging(store: Store) -> str:
     """Best effort: a server that just died cannot drop anything; the next run clears staging first."""
     try:
@@ -137,18 +149,23 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
                 for rule in pending:
                     current = f"rule <{rule.iri}> ({rule.source_file})"
                     stats = report.rules.setdefault(rule.iri, RuleStats(rule.iri))
-                    before = store.count(G.STAGING_CONCLUSIONS)
                     t0 = time.perf_counter()
                     store.update(compiled[rule.iri])
                     stats.seconds += time.perf_counter() - t0
                     stats.runs += 1
-                    added = store.count(G.STAGING_CONCLUSIONS) - before
-                    stats.new_conclusions += added
-                    if added:
+                    # a new firing is the only way a rule can have added something; counting its own
+                    # firings is an index lookup, where counting the conclusions graph is a scan
+                    firings = _firings(store, rule.iri)
+                    if firings > stats.firings:
+                        stats.new_conclusions += firings - stats.firings
+                        stats.firings = firings
                         changed.append(rule)
-                if changed:  # subclass types of new conclusions, so rules reading superclasses see them
-                    materialise(store, TBox(superclasses=tbox.superclasses), sources=(),
-                                target=G.STAGING_CONCLUSIONS)
+                if changed:  # supertypes of the classes just written, so rules reading superclasses see them
+                    written = {c for r in changed for sig in analyses[r.iri].writes
+                               if sig.predicate == RDF_TYPE for c in sig.classes}
+                    supers = {c: tbox.superclasses[c] for c in written if c in tbox.superclasses}
+                    if supers:
+                        materialise(store, TBox(superclasses=supers), sources=(), target=G.STAGING_CONCLUSIONS)
                 if not component.recursive or not changed:
                     break
                 writes = set().union(*(analyses[r.iri].writes for r in changed))
