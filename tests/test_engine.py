@@ -181,3 +181,18 @@ def test_statement_keys_agree_between_sparql_and_python(term):
     rows = store.select(f"SELECT ?k WHERE {{ VALUES ?x {{ {term.n3()} }} BIND({sparql_key(Variable('x'))} AS ?k) }}")
     assert str(rows[0]["k"]) == term_key(term)
     assert statement_iri(URIRef(EX + "s"), URIRef(EX + "p"), term).startswith(G.STATEMENT_BASE)
+
+
+def test_a_bind_reading_a_variable_its_group_cannot_bind_is_refused():
+    kb = KnowledgeBase(rules_dir=FIXTURES / "bad")
+    from rightsgraph.rules.analysis import analyse
+    with pytest.raises(RuleError, match=r"BIND\(\.\.\. AS \?model\) reads \?used"):
+        analyse(kb.rule_base.by_iri(EX + "unscoped"))
+
+
+def test_every_rule_of_the_rule_base_passes_analysis():
+    from rightsgraph.rules.analysis import analyse
+    rules = KnowledgeBase().rule_base.rules
+    assert len(rules) > 50
+    for rule in rules:
+        analyse(rule)  # raises RuleError naming the rule and its file

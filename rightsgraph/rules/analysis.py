@@ -224,6 +224,59 @@ class _Walker:
                 self.walk(item, mode, optional)
 
 
+def _expression_variables(expr: object, found: set[Variable]) -> None:
+    """Variables an expression reads, leaving out those inside EXISTS / NOT EXISTS (correlated)."""
+    if isinstance(expr, Variable):
+        found.add(expr)
+    elif isinstance(expr, CompValue):
+        if expr.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            return
+        for key, value in expr.items():
+            if not key.startswith("_"):
+                _expression_variables(value, found)
+    elif isinstance(expr, (list, tuple)):
+        for item in expr:
+            _expression_variables(item, found)
+
+
+def _values_variables(node: object, found: set[Variable]) -> set[Variable]:
+    if isinstance(node, CompValue):
+        if node.name == "values":
+            for row in node.get("res") or []:
+                found |= {v for v in row if isinstance(v, Variable)}
+        for key, value in node.items():
+            if not key.startswith("_"):
+                _values_variables(value, found)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            _values_variables(item, found)
+    return found
+
+
+def _out_of_scope_binds(node: object, values: set[Variable] | None = None) -> list[tuple[str, list[str]]]:
+    """BINDs whose expression reads variables their own group cannot have bound: SPARQL evaluates
+    groups bottom-up, so such a variable is always unbound there (a frequent, silent rule bug).
+    Variables of inline VALUES count as bound: rdflib's algebra joins them after the group's BINDs."""
+    if values is None:
+        values = _values_variables(node, set())
+    problems: list[tuple[str, list[str]]] = []
+    if isinstance(node, CompValue):
+        if node.name == "Extend":
+            used: set[Variable] = set()
+            _expression_variables(node.expr, used)
+            in_scope = set(getattr(node.p, "_vars", set()) or set()) | values
+            missing = sorted(str(v) for v in used - in_scope)
+            if missing:
+                problems.append((str(node.var), missing))
+        for key, value in node.items():
+            if not key.startswith("_"):
+                problems += _out_of_scope_binds(value, values)
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            problems += _out_of_scope_binds(item, values)
+    return problems
+
+
 def _plain(term: object) -> bool:
     return isinstance(term, (URIRef, Variable, Literal))
 
@@ -244,7 +297,7 @@ def _cache_key(rule: Rule) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-_ANALYSIS_VERSION = 3  # bump when RuleAnalysis or the analysis changes
+_ANALYSIS_VERSION = 4  # bump when RuleAnalysis or the analysis changes
 
 
 @lru_cache(maxsize=None)
@@ -288,6 +341,11 @@ def _analyse(rule: Rule) -> RuleAnalysis:
     algebra = parsed.algebra
     if algebra.name != "ConstructQuery":
         raise RuleError(rule.iri, rule.source_file, "sh:construct must hold a CONSTRUCT query")
+    for var, missing in _out_of_scope_binds(algebra.p):
+        raise RuleError(rule.iri, rule.source_file,
+                        f"BIND(... AS ?{var}) reads {', '.join('?' + m for m in missing)}, which its group does not "
+                        "bind before it (SPARQL evaluates each { } group on its own, so it is always unbound "
+                        "there); move the BIND after the pattern that binds it, or use a property path")
     template = list(algebra.template or [])
     for triple in template:
         if any(isinstance(t, BNode) for t in triple):
