@@ -307,6 +307,8 @@ def main(argv=None) -> int:
     p.add_argument("--rules-dir", type=Path, default=None, help="rule base to use (default: the bundled one)")
     p.add_argument("--stacks", default="rightsgraph,reference")
     p.add_argument("--no-readme", action="store_true")
+    p.add_argument("--merge", action="store_true",
+                   help="add to benchmarks/results.json instead of replacing it (sizes and stacks run now win)")
     p.add_argument("--child", choices=["rightsgraph", "reference"], help=argparse.SUPPRESS)
     p.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--progress", type=Path, help=argparse.SUPPRESS)
@@ -324,6 +326,11 @@ def main(argv=None) -> int:
                "jurisdictions": JURISDICTIONS, "timeout": args.timeout,
                "rules_dir": str(args.rules_dir) if args.rules_dir else "reasoning/ (bundled)",
                "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sizes": {}}
+    if args.merge and (HERE / "results.json").exists():
+        previous = json.loads((HERE / "results.json").read_text())
+        for size, entry in previous.get("sizes", {}).items():
+            results["sizes"].setdefault(size, {}).update(entry)
+        results["merged_from"] = previous.get("generated")
     stacks = args.stacks.split(",")
     stopped: set[str] = set()
     common = None
