@@ -275,7 +275,7 @@ def test_library_query_in_page(page):
 
 
 @pytest.mark.skipif(not os.environ.get("RIGHTSGRAPH_WEB_100K"),
-                    reason="slow (minutes, and > 9 GB in the reasoner at 10k triples and six jurisdictions): set "
+                    reason="slow (minutes: about two of reasoning at 100k triples and six jurisdictions): set "
                            "RIGHTSGRAPH_WEB_100K=1 (or a number of triples) to time the case view for a large graph")
 def test_case_view_time_for_100k_triples(page):
     """Paste a synthetic graph (100k triples) into the page, all six jurisdictions: time until the case view is drawn."""

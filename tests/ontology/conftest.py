@@ -9,15 +9,18 @@ from rdflib import Graph, Namespace
 
 from rightsgraph.owlcheck import load_import_closure, without_ontology_headers
 
-ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY = ROOT / "ontology"
-ENTRY = ONTOLOGY / "rightsgraph.ttl"
+from rightsgraph.graphs import JURISDICTION_BASE
+from rightsgraph.graphs import RG as RG_IRI
+from rightsgraph.resources import ONTOLOGY_DIR as ONTOLOGY
+from rightsgraph.resources import ONTOLOGY_ENTRY as ENTRY
+from rightsgraph.resources import ROOT
+from rightsgraph.resources import SHAPES_DIR as SHAPES
+
 ALIGNED = ONTOLOGY / "rightsgraph-aligned.ttl"
 CATALOG = ONTOLOGY / "catalog-v001.xml"
-SHAPES = ONTOLOGY / "shapes"
 EXAMPLES = ROOT / "data" / "examples"
-RG = Namespace("https://w3id.org/rightsgraph/ontology#")
-JUR = Namespace("https://w3id.org/rightsgraph/jurisdiction/")
+RG = Namespace(RG_IRI)
+JUR = Namespace(JURISDICTION_BASE)
 CASE = Namespace("https://w3id.org/rightsgraph/case/li-v-liu/")
 
 
