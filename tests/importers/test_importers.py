@@ -320,8 +320,19 @@ def test_end_to_end_output_contributors_and_opt_outs(signed_images):
             found[str(d.values("contributor")[0])] = [bool(v.toPython()) for v in d.values("optedOut")]
         bo = only(results[3].graph.subjects(RDFS.label, Literal("Bo Photographer")))
         cy = only(results[3].graph.subjects(RDFS.label, Literal("Cy Painter")))
-        assert found == {str(PHOTOS): [], str(work_iri(ARCHIVE)): [True], str(work_iri(PUBLIC)): [False],
-                         str(bo): [True], str(cy): [False]}, jur
+        # materialised: the dataset, and the objectors (the opted-out photo and its creator)
+        # (the LoRA's own card names its training set, which stands behind the output too)
+        lora_set = "https://huggingface.co/datasets/example-org/watercolour-sunsets"
+        assert found == {str(PHOTOS): [], lora_set: [], str(work_iri(ARCHIVE)): [True], str(bo): [True]}, jur
+
+    # everyone behind the output, objecting or not, comes from the library query over the imported facts
+    from rightsgraph import queries as library
+    entry = library.get("contributors-behind-output")
+    rows = kb.query(entry.text, bindings=entry.bind({"output": str(image)}))
+    behind = {(str(r["role"]), str(r["contributor"]), str(r.get("optedOut", ""))) for r in rows
+              if str(r["role"]) in ("work", "creator")}
+    assert behind == {("work", str(work_iri(ARCHIVE)), "true"), ("work", str(work_iri(PUBLIC)), "false"),
+                      ("creator", str(bo), "true"), ("creator", str(cy), "false")}
 
     # The proof of Bo's contribution traces through the model lineage to facts from the imported files.
     d = only(d for d in kb.contributors(str(image), jurisdiction="EU") if d.values("contributor")[0] == bo)
