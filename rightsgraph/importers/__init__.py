@@ -6,8 +6,14 @@ RightsGraph ontology, plus warnings); every described node points at a ``rg:Sour
 hashes and public identifiers, so importing a file twice gives the same graph. Bad input raises
 :class:`rightsgraph.errors.InputError` naming the file; nothing partial is ever returned.
 
->>> result = import_file("hf-model-card", "README.md", repo_id="org/model")   # doctest: +SKIP
->>> kb.load(result.graph)                                                      # doctest: +SKIP
+>>> from rightsgraph import KnowledgeBase
+>>> from rightsgraph.namespace import RG
+>>> card = "tests/importers/fixtures/lora-model-card.md"      # a model card, as on Hugging Face
+>>> result = import_file("hf-model-card", card, repo_id="acme/painter-lora")
+>>> sorted(str(o) for o in result.graph.objects(None, RG.adapterOf))
+['https://huggingface.co/example-org/example-diffusion-1.0']
+>>> KnowledgeBase().load(result.graph).triples == len(result.graph)
+True
 """
 from __future__ import annotations
 
