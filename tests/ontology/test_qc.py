@@ -34,11 +34,6 @@ def test_there_are_qc_queries_with_headers():
         assert head[0].startswith("#+ summary:") and head[1].startswith("#+ description:"), q
 
 
-# Known gaps in modules that other engineers own, marked strict expected-to-fail with the reason
-# (strict: once the module is fixed the xfail turns into a failure, so the marker gets removed).
-KNOWN_GAPS: dict[str, str] = {}
-
-
 def _rows_by_module(graph: Graph, query: Path) -> dict[str, list[tuple[str, ...]]]:
     by_module: dict[str, list[tuple[str, ...]]] = {}
     for row in query_rows(graph, query.read_text()):
@@ -49,18 +44,7 @@ def _rows_by_module(graph: Graph, query: Path) -> dict[str, list[tuple[str, ...]
 
 @pytest.mark.parametrize("query", QC, ids=lambda p: p.name)
 def test_qc_query_returns_no_rows(closure, query):
-    rows = {m: r for m, r in _rows_by_module(closure, query).items() if m not in KNOWN_GAPS}
-    assert rows == {}
-
-
-@pytest.mark.parametrize("module", sorted(KNOWN_GAPS))
-def test_known_gap_module_passes_qc(closure, module):
-    if (URIRef(module), RDF.type, OWL.Ontology) not in closure:
-        pytest.skip(f"{module} is not part of the ontology any more: remove it from KNOWN_GAPS")
-    rows = {q.name: _rows_by_module(closure, q).get(module, []) for q in QC}
-    if any(rows.values()):
-        pytest.xfail(KNOWN_GAPS[module] + f" -- rows: {rows}")
-    pytest.fail(f"{module} now passes every QC query: remove it from KNOWN_GAPS")
+    assert _rows_by_module(closure, query) == {}
 
 
 def _copy(graph: Graph) -> Graph:
