@@ -16,11 +16,12 @@ CONTEXT = GRAPH_BASE + "context"
 STAGING_CONCLUSIONS = GRAPH_BASE + "staging/conclusions"
 STAGING_JUSTIFICATIONS = GRAPH_BASE + "staging/justifications"
 STAGING_ENTAILMENTS = GRAPH_BASE + "staging/entailments"
+STAGING_CONTEXT = GRAPH_BASE + "staging/context"
 
 #: Graphs a reasoning run replaces; everything else is input.
 DERIVED = (ENTAILMENTS, CONCLUSIONS, JUSTIFICATIONS, CONTEXT)
 #: What the legal rules read, in a reasoning run (staging graphs stand in for the derived ones).
-RULE_INPUT = (FACTS, ONTOLOGY, STAGING_ENTAILMENTS, STAGING_CONCLUSIONS, CONTEXT)
+RULE_INPUT = (FACTS, ONTOLOGY, STAGING_ENTAILMENTS, STAGING_CONCLUSIONS, STAGING_CONTEXT)
 
 STATEMENT_BASE = "https://w3id.org/rightsgraph/statement/"
 FIRING_BASE = "https://w3id.org/rightsgraph/firing/"

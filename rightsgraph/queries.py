@@ -25,6 +25,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from rightsgraph.errors import InputError
+from rightsgraph.graphs import JURISDICTION_BASE
 from rightsgraph.resources import QUERIES_DIR
 from rightsgraph.terms import expand, parse_date
 
@@ -70,7 +71,7 @@ def convert(param: Param, value: str) -> Identifier:
     if param.type == "iri":
         return expand(value)
     if param.type == "jurisdiction":
-        return URIRef("https://w3id.org/rightsgraph/jurisdiction/" + value.upper()) if "/" not in value else expand(value)
+        return URIRef(JURISDICTION_BASE + value.upper()) if "/" not in value else expand(value)
     if param.type == "date":
         return Literal(parse_date(value).isoformat(), datatype=XSD.date)
     if param.type == "integer":

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from rdflib import URIRef
 
 from rightsgraph import resources
+from rightsgraph.graphs import JURISDICTION_BASE
 from rightsgraph.rules.model import Rule, load_rule_base
 from rightsgraph.terms import compact
 
@@ -65,6 +66,6 @@ def rule_listing(jurisdictions: Sequence[str] = (), coverage: dict[str, list[str
     base = load_rule_base(resources.rule_files())
     rules = base.rules
     if jurisdictions:
-        wanted = {j if "/" in j else f"https://w3id.org/rightsgraph/jurisdiction/{j.upper()}" for j in jurisdictions}
+        wanted = {j if "/" in j else JURISDICTION_BASE + j.upper() for j in jurisdictions}
         rules = [r for r in rules if wanted & set(r.jurisdictions)]
     return RuleListing(rules, coverage or {})

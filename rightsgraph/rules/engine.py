@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from rdflib import URIRef
+
 from rightsgraph import graphs as G
 from rightsgraph.errors import ReasoningError, RightsGraphError
 from rightsgraph.owl import TBox, materialise
@@ -22,13 +24,11 @@ from rightsgraph.rules.model import Rule, RuleBase
 from rightsgraph.rules.stratify import Component, depends, stratify
 from rightsgraph.store.base import Store
 
-STAGING_CONTEXT = G.GRAPH_BASE + "staging/context"
-READ_GRAPHS = (G.FACTS, G.ONTOLOGY, G.STAGING_ENTAILMENTS, G.STAGING_CONCLUSIONS, STAGING_CONTEXT)
 STAGING = {
     G.STAGING_ENTAILMENTS: G.ENTAILMENTS,
     G.STAGING_CONCLUSIONS: G.CONCLUSIONS,
     G.STAGING_JUSTIFICATIONS: G.JUSTIFICATIONS,
-    STAGING_CONTEXT: G.CONTEXT,
+    G.STAGING_CONTEXT: G.CONTEXT,
 }
 Progress = Callable[[str], None]
 
@@ -80,13 +80,12 @@ def plan(rules: list[Rule], tbox: TBox) -> tuple[dict[str, RuleAnalysis], list[C
 
 def _context_update(as_of: dt.date, jurisdictions: Sequence[str]) -> str:
     juris = " ".join(f"<{G.RG}forJurisdiction> <{j}> ;" for j in jurisdictions)
-    return (f"INSERT DATA {{ GRAPH <{STAGING_CONTEXT}> {{ <{G.CONTEXT}> a <{G.RG}ReasoningContext> ; {juris} "
+    return (f"INSERT DATA {{ GRAPH <{G.STAGING_CONTEXT}> {{ <{G.CONTEXT}> a <{G.RG}ReasoningContext> ; {juris} "
             f"<{G.RG}asOf> \"{as_of.isoformat()}\"^^<http://www.w3.org/2001/XMLSchema#date> . }} }}")
 
 
-def _rule_metadata_update(rule_base: RuleBase, rules: list[Rule]) -> list[tuple]:
+def _rule_metadata(rule_base: RuleBase, rules: list[Rule]) -> list[tuple]:
     """Triples describing the applied rules (label, sources, jurisdiction, dates) for the justifications graph."""
-    from rdflib import URIRef
     wanted = {URIRef(r.iri) for r in rules}
     keep = {"http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/source",
             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#comment",
@@ -122,7 +121,7 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
     analyses, components = plan(rules, tbox)
     report.components = len(components)
     compiled = {
-        rule.iri: compile_rule(rule, analyses[rule.iri], as_of=as_of, read_graphs=READ_GRAPHS,
+        rule.iri: compile_rule(rule, analyses[rule.iri], as_of=as_of, read_graphs=G.RULE_INPUT,
                                conclusions_graph=G.STAGING_CONCLUSIONS, justifications_graph=G.STAGING_JUSTIFICATIONS)
         for rule in rules
     }
@@ -130,7 +129,7 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
     current = "preparing the staging graphs"
     try:
         store.update(_context_update(as_of, jurisdictions))
-        store.add(G.STAGING_JUSTIFICATIONS, _rule_metadata_update(rule_base, rules))
+        store.add(G.STAGING_JUSTIFICATIONS, _rule_metadata(rule_base, rules))
         current = "OWL materialisation"
         say(f"materialising the ontology's entailments ({len(tbox.superclasses)} classes)")
         t0 = time.perf_counter()
@@ -178,7 +177,6 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
         raise ReasoningError(f"reasoning failed at {current}: {detail}; the published conclusions are "
                              f"unchanged{_drop_staging(store)}") from exc
     report.conclusions = store.count(G.CONCLUSIONS)
-    report.firings = len(store.select(
-        f"SELECT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?f a <{G.RG}RuleFiring> }} }}"))
+    report.firings = sum(stats.firings for stats in report.rules.values())
     report.seconds = time.perf_counter() - started
     return report
