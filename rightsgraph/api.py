@@ -29,11 +29,12 @@ from rightsgraph.explain import Explainer, Explanation
 from rightsgraph.namespace import RG
 from rightsgraph.loading import ParsedInput, deskolemize, from_rdflib, parse_file, parse_text
 from rightsgraph.owl import TBox
-from rightsgraph.rules import engine
+from rightsgraph.rules import engine, incremental
 from rightsgraph.rules.model import RuleBase, load_rule_base
 from rightsgraph.store import open_store
 from rightsgraph.store.base import Row, Store, query_form
 from rightsgraph.store.oxigraph import OxigraphStore
+from rightsgraph.store.terms import to_rdflib
 from rightsgraph.terms import compact, expand, parse_date
 from rightsgraph.validation import ValidationReport, data_shape_files, load_shapes, validate_graph
 
@@ -96,7 +97,6 @@ class KnowledgeBase:
             g = ox.NamedNode(graph)
             self.store.add_oxigraph_quads([ox.Quad(s, p, o, g) for s, p, o in triples])
         else:
-            from rightsgraph.store.terms import to_rdflib
             self.store.add(graph, ((to_rdflib(s), to_rdflib(p), to_rdflib(o)) for s, p, o in triples))
         return len(triples)
 
@@ -214,6 +214,22 @@ class KnowledgeBase:
             jurisdictions = [jurisdictions]
         iris = self.resolve_jurisdictions(jurisdictions)
         return engine.run(self.store, self.rule_base, self.tbox, jurisdictions=iris, as_of=day, progress=progress)
+
+    def add(self, *sources: str | Path | Graph, format: str | None = None,
+            progress: engine.Progress | None = None) -> incremental.IncrementalReport:
+        """Add facts to a reasoned knowledge base and bring its conclusions up to date incrementally.
+
+        The result equals a full :meth:`reason` over all the facts, for the jurisdictions and as-of
+        date of the last run; only the rules and focus nodes the new facts can reach are re-applied.
+        Everything parses before anything is written, and a failure leaves the store as it was.
+        """
+        parsed = [from_rdflib(s) if isinstance(s, Graph) else parse_file(s, format=format) for s in sources]
+        triples = [(to_rdflib(s), to_rdflib(p), to_rdflib(o)) for item in parsed for s, p, o in item.triples]
+        report = incremental.add_facts(self.store, self.rule_base, self.tbox, triples, progress=progress)
+        for item in parsed:
+            for s, _, _ in item.triples:
+                self._sources.setdefault(s.value, item.source)
+        return report
 
     def clear_conclusions(self) -> None:
         """Drop everything reasoning derived; the facts stay exactly as loaded."""

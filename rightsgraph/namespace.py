@@ -232,6 +232,7 @@ class RG(DefinedNamespace):
     fileName: URIRef
     fineTunedFrom: URIRef
     firedRule: URIRef
+    focus: URIRef
     forJurisdiction: URIRef
     generatedBy: URIRef
     generationDate: URIRef

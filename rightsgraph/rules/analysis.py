@@ -24,6 +24,7 @@ from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from rightsgraph.errors import RuleError
+from rightsgraph.rules.locality import Locality, localities
 from rightsgraph.rules.model import Rule
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -54,6 +55,10 @@ class RuleAnalysis:
     writes: set[Signature] = field(default_factory=set)
     where_text: str = ""
     uses_this: bool = True
+    #: every triple pattern with its chain to ``$this`` (see :mod:`rightsgraph.rules.locality`)
+    localities: list[Locality] = field(default_factory=list)
+    #: False if a change must re-apply the rule to every focus node (no ``$this``, an aggregate, ...)
+    local: bool = True
 
 
 def _skip_string(text: str, i: int) -> int:
@@ -297,7 +302,7 @@ def _cache_key(rule: Rule) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-_ANALYSIS_VERSION = 4  # bump when RuleAnalysis or the analysis changes
+_ANALYSIS_VERSION = 7  # bump when RuleAnalysis or the analysis changes
 
 
 @lru_cache(maxsize=None)
@@ -391,4 +396,5 @@ def _analyse(rule: Rule) -> RuleAnalysis:
     for group in walker.negative:
         analysis.negates |= _signatures(target_patterns + group) - _signatures(target_patterns)
     analysis.writes = _signatures(template)
+    analysis.localities, analysis.local = localities(algebra.p, target_patterns, uses_this=uses_this)
     return analysis

@@ -14,6 +14,7 @@ the as-of date.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Sequence
 
 from rightsgraph.errors import RuleError
 from rightsgraph.graphs import FIRING_BASE, RG, STATEMENT_BASE
@@ -82,14 +83,17 @@ def _bind_statement(var: str, triple: tuple, path: bool = False, confirm: bool =
 
 
 def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_graphs: tuple[str, ...],
-                 conclusions_graph: str, justifications_graph: str) -> str:
-    """The SPARQL update that applies ``rule`` once over ``read_graphs``."""
+                 conclusions_graph: str, justifications_graph: str, focus: Sequence[object] | None = None) -> str:
+    """The SPARQL update that applies ``rule`` once over ``read_graphs`` (to the ``focus`` nodes only,
+    if given: incremental reasoning re-applies a rule where a change can reach)."""
     template = " ".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in analysis.template)
     premise_vars = [f"?__premise{i}" for i in range(len(analysis.premises))]
     path_vars = [f"?__path{i}" for i in range(len(analysis.path_premises))]
     product_vars = [f"?__product{i}" for i in range(len(analysis.template))]
     firing = "?__firing"
     just = [f"{firing} a <{RG}RuleFiring> ; <{RG}firedRule> <{rule.iri}> ; <{RG}asOf> {_date(as_of)} ."]
+    if analysis.uses_this:
+        just.append(f"{firing} <{RG}focus> ?this .")
     for var, triple in zip(premise_vars, analysis.premises):
         just += [f"{firing} <{RG}premise> {var} .", _statement_block(var, triple)]
     for var, triple in zip(path_vars, analysis.path_premises):
@@ -105,7 +109,8 @@ def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_gra
     using = " ".join(f"USING <{g}>" for g in read_graphs)
     inner = analysis.where_text.strip()[1:-1]
     if analysis.uses_this:
-        where = f"{{ {target_pattern(rule)}\n{inner}\n}}"
+        only = f"VALUES ?this {{ {' '.join(_n3(node) for node in focus)} }}\n" if focus is not None else ""
+        where = f"{{ {only}{target_pattern(rule)}\n{inner}\n}}"
     else:  # SHACL-AF runs such a rule once per focus node: it fires if any focus node exists
         where = f"{{ {inner}\n}} FILTER EXISTS {{ {target_pattern(rule)} }}"
     return (f"{rule.prologue}INSERT {{\n GRAPH <{conclusions_graph}> {{ {template} }}\n"
