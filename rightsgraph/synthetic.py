@@ -404,6 +404,44 @@ def _block(k: int, seed: int) -> list[str]:  # noqa: C901 - one linear story per
     return b.lines
 
 
+def generation_event(block: int, number: int, seed: int = 0) -> list[str]:
+    """N-Triples of one more generation event in an existing block: a user of the block designs a
+    prompt, a negative prompt and parameters, iterates with its LoRA, keeps a record and claims the
+    output. The benchmark adds it to a reasoned graph to time incremental reasoning."""
+    b = _Block(block, seed)
+    b.rng = random.Random(f"{seed}:{block}:extra:{number}")
+    t, a, I, name = b.t, b.a, b.iri, f"extra-{number}"
+    gen, out, when = I(f"{name}-generation"), I(f"{name}-output"), b.day("2025-01-01", "2026-06-30")
+    user = I("user-1")
+    a(gen, "Generation")
+    t(gen, _rg("performedBy"), user)
+    t(gen, _rg("usedModel"), I("lora"))
+    for suffix, cls, terms in (("prompt", "Prompt", 24), ("negative-prompt", "NegativePrompt", 8)):
+        prompt = I(f"{name}-{suffix}")
+        a(prompt, cls)
+        t(prompt, _rg("text"), _str(b.words(terms)))
+        t(prompt, _rg("termCount"), _int(terms))
+        t(gen, _rg("prompt"), prompt)
+    for pi in range(3):
+        ps = I(f"{name}-parameter-{pi}")
+        a(ps, "ParameterSetting")
+        t(gen, _rg("parameterSetting"), ps)
+        t(ps, _rg("parameterName"), _str(PARAMETERS[pi][0]))
+        t(ps, _rg("parameterValue"), _str(PARAMETERS[pi][1]))
+    t(gen, _rg("iterationCount"), _int(4))
+    t(gen, _rg("generationDate"), _date(when))
+    record = I(f"{name}-record")
+    a(record, "ContemporaneousRecord")
+    t(gen, _rg("evidencedBy"), record)
+    t(record, _rg("recordDate"), _date(when))
+    a(out, "AIGeneratedOutput")
+    t(out, _rg("generatedBy"), gen)
+    t(out, _rg("category"), _rg("FineArt"))
+    t(out, _rg("creationDate"), _date(when))
+    t(out, _rg("claimedAuthor"), user)
+    return b.lines
+
+
 def generate(triples: int, seed: int = 0) -> Iterator[str]:
     """N-Triples lines (each ending in a newline), about ``triples`` of them: whole blocks, stopping at
     the block boundary nearest the target. Deterministic for a seed."""

@@ -302,7 +302,7 @@ def _cache_key(rule: Rule) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-_ANALYSIS_VERSION = 7  # bump when RuleAnalysis or the analysis changes
+_ANALYSIS_VERSION = 8  # bump when RuleAnalysis or the analysis changes
 
 
 @lru_cache(maxsize=None)

@@ -108,6 +108,8 @@ def _required(node: object) -> list[Link]:
 class _Collector:
     def __init__(self) -> None:
         self.found: list[tuple[Pattern, tuple[Link, ...]]] = []
+        self.filtering: set[Pattern] = set()  # read under (NOT) EXISTS or MINUS: never a premise
+        self.depth = 0
         self.opaque = False
 
     def pattern(self, node: object, joint: tuple[Link, ...]) -> None:
@@ -120,6 +122,8 @@ class _Collector:
         if name == "BGP":
             for triple in node.triples:
                 self.found.append((triple, joint))
+                if self.depth:
+                    self.filtering.add(triple)
         elif name == "Join":
             inner = joint + tuple(_required(node))
             self.pattern(node.p1, inner)
@@ -138,7 +142,9 @@ class _Collector:
             first = joint + tuple(_required(node.p1))
             self.pattern(node.p1, first)
             second = (joint if name == "Union" else first) + tuple(_required(node.p2))
+            self.depth += name == "Minus"
             self.pattern(node.p2, second)
+            self.depth -= name == "Minus"
         elif name in ("Project", "Distinct", "Reduced", "ToMultiSet"):
             self.pattern(node.p, joint)
         elif name == "values":
@@ -153,7 +159,9 @@ class _Collector:
                 if isinstance(graph, CompValue) and graph.name not in (
                         "BGP", "Join", "Filter", "LeftJoin", "Union", "Minus", "Extend", "ToMultiSet", "Project"):
                     graph = translateGroupGraphPattern(graph)
+                self.depth += 1
                 self.pattern(graph, joint + tuple(_required(graph)))
+                self.depth -= 1
                 return
             for key, value in expr.items():
                 if not key.startswith("_"):
@@ -217,15 +225,16 @@ def localities(where: object, targets: list[Pattern], *, uses_this: bool) -> tup
     collector.pattern(where, root + tuple(_required(where)))
     found = [(t, root) for t in targets] + collector.found
     mandatory = tuple(dict.fromkeys(root + tuple(_required(where))))
-    binds_this = any(THIS in _variables(link) for link in mandatory)
+    bound = set().union(*(_variables(link) for link in mandatory)) if mandatory else set()
     result = []
     for triple, joint in found:
         if isinstance(triple[1], Path) and not isinstance(triple[1], URIRef):
             result.append(Locality(triple, None))
             continue
         chain = _chain(triple, joint)
-        if set(joint) <= set(mandatory) or chain is None:
+        premise = triple not in collector.filtering and not _variables(triple).isdisjoint(bound)
+        if set(joint) <= set(mandatory) or chain is None or not premise:
             result.append(Locality(triple, chain))
         else:
-            result.append(Locality(triple, chain if binds_this else None, mandatory))
+            result.append(Locality(triple, chain if THIS in bound else None, mandatory))
     return list(dict.fromkeys(result)), uses_this and not collector.opaque
