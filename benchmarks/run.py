@@ -38,8 +38,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-JURISDICTIONS = ["CN", "US", "EU", "DE", "UK", "JP"]
+JURISDICTIONS = os.environ.get("RIGHTSGRAPH_BENCH_JURISDICTIONS", "CN,US,EU,DE,UK,JP").split(",")
+#: One more generation event is added this many times to the reasoned graph (incremental reasoning).
+EVENTS = 5
 STEPS = ("load", "validate", "reason", "queries")
+ALL = ["CN", "US", "EU", "DE", "UK", "JP"]
 SYN = "https://w3id.org/rightsgraph/synthetic/"
 #: Query parameters on the synthetic graph (block 0 always exists).
 QUERY_PARAMS = {
@@ -103,6 +106,18 @@ def child_rightsgraph(data: Path, out: Path, rules_dir: Path | None, as_of: str,
         rows = kb.query(q.text, bindings=bound)
         rec["query_rows"][name] = [len(rows), round(time.perf_counter() - q0, 3)]
     rec["steps"]["queries"] = time.perf_counter() - t0
+    _progress(out, rec)
+    from rdflib import Graph
+    from rightsgraph.synthetic import generation_event
+    times, last = [], None
+    for number in range(EVENTS):  # block 0 exists at every size
+        event = Graph().parse(data="".join(generation_event(0, number)), format="nt")
+        t0 = time.perf_counter()
+        last = kb.add(event)
+        times.append(time.perf_counter() - t0)
+    rec["incremental"] = {"seconds": times, "facts": last.facts_added, "rules": len(last.rules),
+                          "foci": sum(n for n in last.rules.values() if n > 0), "full_run": last.full_run,
+                          "conclusions_added": last.conclusions_added, "conclusions_removed": last.conclusions_removed}
     _progress(out, rec)
     if conclusions:
         from pyshacl_rules import produced_statements
@@ -183,6 +198,18 @@ def child_reference(data: Path, out: Path, rules_dir: Path | None, as_of: str, c
         rec["query_rows"][name] = [len(rows), round(time.perf_counter() - q0, 3)]
     rec["steps"]["queries"] = time.perf_counter() - t0
     _progress(out, rec)
+    from rdflib import Graph
+    from rightsgraph.synthetic import generation_event
+    times, last = [], None
+    for number in range(EVENTS):  # block 0 exists at every size
+        event = Graph().parse(data="".join(generation_event(0, number)), format="nt")
+        t0 = time.perf_counter()
+        last = kb.add(event)
+        times.append(time.perf_counter() - t0)
+    rec["incremental"] = {"seconds": times, "facts": last.facts_added, "rules": len(last.rules),
+                          "foci": sum(n for n in last.rules.values() if n > 0), "full_run": last.full_run,
+                          "conclusions_added": last.conclusions_added, "conclusions_removed": last.conclusions_removed}
+    _progress(out, rec)
     if conclusions:
         conclusions.write_text(json.dumps(sorted([str(s), str(p), o.n3()] for s, p, o in produced)))
     rec["done"] = True
@@ -237,7 +264,10 @@ def summarise(runs: list[dict]) -> dict:
             "conclusion_triples": last.get("conclusion_triples"), "justification_triples": last.get("justification_triples"),
             "rules_seconds_total": round(sum(r[1] for r in last.get("rules") or []), 2),
             "rules_top": (last.get("rules") or [])[:12], "query_rows": last.get("query_rows"),
-            "closure_triples": last.get("closure_triples")}
+            "closure_triples": last.get("closure_triples"),
+            "incremental": median([median(r["incremental"]["seconds"]) for r in runs if r.get("incremental")]),
+            "incremental_max": max((max(r["incremental"]["seconds"]) for r in runs if r.get("incremental")), default=None),
+            "incremental_detail": last.get("incremental")}
 
 
 def machine() -> dict:
@@ -265,21 +295,23 @@ def fmt(v, unit="s"):
 
 
 def table(results: dict) -> str:
-    lines = ["| size (triples) | stack | load (s) | validate (s) | reason (s) | queries (s) | total (s) | peak memory | reason ratio |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| size (triples) | stack | load (s) | validate (s) | reason (s) | queries (s) | total (s) | peak memory | reason ratio "
+             "| add one generation event (s) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for size, entry in results["sizes"].items():
         rg, ref = entry.get("rightsgraph"), entry.get("reference")
         for name, s in (("RightsGraph", rg), ("reference", ref)):
             if s is None:
-                lines.append(f"| {size} | {name} | not run (a smaller size did not finish) | | | | | | |")
+                lines.append(f"| {size} | {name} | not run (a smaller size did not finish) | | | | | | | |")
                 continue
             ratio = ""
             if name == "reference" and rg and rg["steps"]["reason"] and s["steps"]["reason"]:
                 ratio = f"{s['steps']['reason'] / rg['steps']['reason']:.0f}×"
             dnf = f" (did not finish: {s['did_not_finish']})" if s["did_not_finish"] else ""
-            lines.append(f"| {s.get('triples') or size} | {name}{dnf} | {fmt(s['steps']['load'])} | {fmt(s['steps']['validate'])} | "
+            only = f" ({'+'.join(s['jurisdictions'])} only)" if s.get("jurisdictions", ALL) != ALL else ""
+            added = "" if s.get("incremental") is None else f"{s['incremental']:.2f} (max {s['incremental_max']:.2f})"
+            lines.append(f"| {s.get('triples') or size} | {name}{only}{dnf} | {fmt(s['steps']['load'])} | {fmt(s['steps']['validate'])} | "
                          f"{fmt(s['steps']['reason'])} | {fmt(s['steps']['queries'])} | {fmt(s['total'])} | "
-                         f"{fmt(s['peak_mb'], 'mb')} | {ratio} |")
+                         f"{fmt(s['peak_mb'], 'mb')} | {ratio} | {added} |")
     return "\n".join(lines)
 
 
@@ -306,6 +338,8 @@ def main(argv=None) -> int:
     p.add_argument("--as-of", default=None)
     p.add_argument("--rules-dir", type=Path, default=None, help="rule base to use (default: the bundled one)")
     p.add_argument("--stacks", default="rightsgraph,reference")
+    p.add_argument("--jurisdictions", default=",".join(ALL),
+                   help="jurisdictions to reason for (default all six; fewer make a separate row)")
     p.add_argument("--no-readme", action="store_true")
     p.add_argument("--merge", action="store_true",
                    help="add to benchmarks/results.json instead of replacing it (sizes and stacks run now win)")
@@ -322,8 +356,10 @@ def main(argv=None) -> int:
         return 0
     data_dir = HERE / ".data"
     data_dir.mkdir(exist_ok=True)
+    chosen = args.jurisdictions.split(",")
+    os.environ["RIGHTSGRAPH_BENCH_JURISDICTIONS"] = ",".join(chosen)  # read by the children
     results = {"machine": machine(), "repeat": args.repeat, "seed": args.seed, "as_of": as_of,
-               "jurisdictions": JURISDICTIONS, "timeout": args.timeout,
+               "jurisdictions": chosen, "timeout": args.timeout,
                "rules_dir": str(args.rules_dir) if args.rules_dir else "reasoning/ (bundled)",
                "generated": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sizes": {}}
     if args.merge and (HERE / "results.json").exists():
@@ -340,7 +376,8 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             n = write(data, size, args.seed)
             print(f"generated {n} triples in {time.perf_counter() - t0:.1f} s -> {data}", flush=True)
-        entry = results["sizes"].setdefault(str(size), {})
+        key = str(size) if chosen == ALL else f"{size} ({'+'.join(chosen)})"
+        entry = results["sizes"].setdefault(key, {})
         for stack in stacks:
             if stack in stopped:
                 entry[stack] = None
@@ -355,7 +392,7 @@ def main(argv=None) -> int:
                 if "did_not_finish" in rec:
                     stopped.add(stack)
                     break
-            entry[stack] = summarise(runs)
+            entry[stack] = summarise(runs) | {"jurisdictions": chosen}
         if all(entry.get(s) and not entry[s]["did_not_finish"] for s in ("rightsgraph", "reference")):
             common = size
         (HERE / "results.json").write_text(json.dumps(results, indent=1))

@@ -182,6 +182,34 @@ def reason(files, cases, store, endpoint, update_endpoint, jurisdictions, as_of,
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@_store
+@_endpoint
+@_update_endpoint
+@_quiet
+def add(files, store, endpoint, update_endpoint, quiet) -> None:
+    """Add facts to a reasoned store and update its conclusions incrementally.
+
+    Only the rules and focus nodes the new facts reach are re-applied, for the jurisdictions and
+    as-of date of the last `reason`; the result equals reasoning again from scratch.
+
+    \b
+    Example:
+      rightsgraph reason --store kb/ platform.nt -j CN -j EU -d 2026-01-01
+      rightsgraph add --store kb/ new-generation.ttl
+    """
+    if not store and not endpoint:
+        raise click.UsageError("add needs a store that has been reasoned: --store DIR or --endpoint URL")
+    kb = _kb((), (), store, endpoint, update_endpoint)
+    report = kb.add(*files, progress=_progress(quiet))
+    if not quiet and sys.stderr.isatty():
+        click.echo("\r\033[K", err=True, nl=False)
+    how = f"a full run ({report.full_run})" if report.full_run else f"{len(report.rules)} rules re-applied"
+    click.echo(f"{report.facts_added} new facts; conclusions +{report.conclusions_added} "
+               f"-{report.conclusions_removed} triples; {how}; {report.seconds:.2f} s")
+
+
+@main.command()
 @click.argument("query")
 @_files
 @_case

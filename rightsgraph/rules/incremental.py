@@ -293,7 +293,7 @@ def _full_run(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
 
 # -- the update ------------------------------------------------------------------------------------
 def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[Triple], *,
-              progress: engine.Progress | None = None) -> IncrementalReport:
+              progress: engine.Progress | None = None, max_rounds: int = 100) -> IncrementalReport:
     """Add ``triples`` to the facts of a reasoned store and update what was derived from them."""
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -317,7 +317,7 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
         supers = {c: s for c, s in tbox.superclasses.items() if len(s) > 1}
         for number, component in enumerate(components, 1):
             round_delta, seen = delta, delta.size
-            while True:
+            for _round in range(max_rounds):
                 for rule in component.rules:
                     current = f"rule <{rule.iri}> ({rule.source_file})"
                     focus = _affected(store, analyses[rule.iri], round_delta)
@@ -336,6 +336,9 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
                 round_delta = Delta()  # the next round follows what this round changed
                 round_delta.extend(delta.log[seen:])
                 seen = delta.size
+            else:
+                raise ReasoningError(f"no fixpoint after {max_rounds} rounds in rules "
+                                     + ", ".join(r.iri for r in component.rules))
         current = "removing statements no firing refers to"
         _collect_statements(store)
         report.conclusions_added = store.count(JOURNAL[G.CONCLUSIONS][0])
