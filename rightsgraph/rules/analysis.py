@@ -136,7 +136,7 @@ def split_construct(query: str) -> tuple[str, str, str]:
     return prologue, query[t_start + 1:t_end - 1], query[w_start:w_end]
 
 
-def _path_predicates(path: Path) -> tuple[set[str | None], bool]:
+def path_predicates(path: Path) -> tuple[set[str | None], bool]:
     """IRIs a path reads; the flag is True if it may read any predicate (negated property sets)."""
     if isinstance(path, URIRef):
         return {str(path)}, False
@@ -144,14 +144,14 @@ def _path_predicates(path: Path) -> tuple[set[str | None], bool]:
         found: set[str | None] = set()
         anything = False
         for arg in path.args:
-            sub, any_ = _path_predicates(arg)
+            sub, any_ = path_predicates(arg)
             found |= sub
             anything |= any_
         return found, anything
     if isinstance(path, InvPath):
-        return _path_predicates(path.arg)
+        return path_predicates(path.arg)
     if isinstance(path, MulPath):
-        return _path_predicates(path.path)
+        return path_predicates(path.path)
     if isinstance(path, NegatedPath):
         return {None}, True
     return {None}, True
@@ -171,7 +171,7 @@ def _signatures(triples: list[Pattern]) -> set[Signature]:
         if p == RDF_TYPE:
             sigs.add(Signature(str(RDF_TYPE), frozenset({str(o)}) if isinstance(o, URIRef) else frozenset(), consts))
         elif isinstance(p, Path):
-            preds, _ = _path_predicates(p)
+            preds, _ = path_predicates(p)
             sigs |= {Signature(q) for q in preds}
         elif isinstance(p, URIRef):
             sigs.add(Signature(str(p), frozenset(types.get(s, ())), consts))
@@ -302,7 +302,7 @@ def _cache_key(rule: Rule) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-_ANALYSIS_VERSION = 8  # bump when RuleAnalysis or the analysis changes
+_ANALYSIS_VERSION = 9  # bump when RuleAnalysis or the analysis changes
 
 
 @lru_cache(maxsize=None)

@@ -36,14 +36,15 @@ from rightsgraph import graphs as G
 from rightsgraph.errors import ReasoningError, RightsGraphError
 from rightsgraph.owl import TBox, materialise
 from rightsgraph.rules import engine
-from rightsgraph.rules.analysis import RuleAnalysis
+from rightsgraph.rules.analysis import RuleAnalysis, path_predicates
 from rightsgraph.rules.compile import compile_rule
 from rightsgraph.rules.locality import render
 from rightsgraph.rules.model import Rule, RuleBase
 from rightsgraph.store.base import Store, Triple
 
 INC = G.GRAPH_BASE + "incremental/"
-NEW_FACTS = INC + "facts"
+SUBMITTED = INC + "submitted"
+NEW_FACTS = INC + "facts"  # the journal of facts: those this update added
 JOURNAL = {  # published graph -> (what this update added to it, what it removed from it)
     G.CONCLUSIONS: (INC + "conclusions-added", INC + "conclusions-removed"),
     G.ENTAILMENTS: (INC + "entailments-added", INC + "entailments-removed"),
@@ -51,8 +52,9 @@ JOURNAL = {  # published graph -> (what this update added to it, what it removed
 }
 SCRATCH_C, SCRATCH_J, SCRATCH_E = INC + "scratch/conclusions", INC + "scratch/justifications", INC + "scratch/entailments"
 WITHDRAWN, CANDIDATES, GONE = INC + "scratch/withdrawn", INC + "scratch/candidates", INC + "scratch/gone"
-ALL = (NEW_FACTS, *[g for pair in JOURNAL.values() for g in pair], SCRATCH_C, SCRATCH_J, SCRATCH_E,
-       WITHDRAWN, CANDIDATES, GONE)
+WANTED = INC + "scratch/wanted-types"
+ALL = (SUBMITTED, NEW_FACTS, *[g for pair in JOURNAL.values() for g in pair], SCRATCH_C, SCRATCH_J, SCRATCH_E,
+       WITHDRAWN, CANDIDATES, GONE, WANTED)
 #: the published graphs a rule reads, plus what this update removed (a chain may run through it)
 READ = (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONCLUSIONS, G.CONTEXT)
 REACH = READ + (JOURNAL[G.CONCLUSIONS][1],)
@@ -89,24 +91,27 @@ def reasoning_context(store: Store) -> tuple[list[str], dt.date]:
 
 # -- journalled changes to the published graphs ------------------------------------------------------
 def _insert(store: Store, target: str, source: str) -> None:
+    """Add ``source``'s triples to ``target``, journalling those that were not there (journal first)."""
     added, _ = JOURNAL[target]
     store.update(f"INSERT {{ GRAPH <{added}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
-                 f"FILTER NOT EXISTS {{ GRAPH <{target}> {{ ?s ?p ?o }} }} }} ; "
-                 f"ADD <{source}> TO <{target}>")
+                 f"FILTER NOT EXISTS {{ GRAPH <{target}> {{ ?s ?p ?o }} }} }}")
+    store.update(f"ADD <{source}> TO <{target}>")
 
 
 def _delete(store: Store, target: str, source: str) -> None:
-    """Remove ``source``'s triples from ``target``; a triple this update added is simply forgotten."""
+    """Remove ``source``'s triples from ``target``, journalling those that were there before this update.
+
+    Journal first, then change: if the second step never happens, playing the journal back is
+    harmless, so the two need not be atomic (a remote endpoint may apply them one by one)."""
     added, removed = JOURNAL[target]
     store.update(f"INSERT {{ GRAPH <{removed}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
-                 f"GRAPH <{target}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{added}> {{ ?s ?p ?o }} }} }} ; "
-                 f"DELETE {{ GRAPH <{added}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
-                 f"GRAPH <{added}> {{ ?s ?p ?o }} }} ; "
-                 f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
+                 f"GRAPH <{target}> {{ ?s ?p ?o }} FILTER NOT EXISTS {{ GRAPH <{added}> {{ ?s ?p ?o }} }} }}")
+    store.update(f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} "
                  f"GRAPH <{target}> {{ ?s ?p ?o }} }}")
 
 
 def _roll_back(store: Store) -> None:
+    """Play the journal back. Every step can be repeated, so a roll-back cut short is finished by the next one."""
     store.update(f"DELETE {{ GRAPH <{G.FACTS}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEW_FACTS}> {{ ?s ?p ?o }} }}")
     for target, (added, removed) in JOURNAL.items():
         store.update(f"DELETE {{ GRAPH <{target}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{added}> {{ ?s ?p ?o }} }} ; "
@@ -140,9 +145,9 @@ class Delta:
     def matching(self, pattern: tuple) -> list[tuple] | None:
         """Bindings of ``pattern``'s variables by changed triples (``None``: a path; cannot say)."""
         s, p, o = pattern
-        if not isinstance(p, (URIRef, Variable)):
-            preds = {q for q in self.by_predicate if isinstance(q, URIRef) and q.n3() in p.n3()}
-            return None if preds else []
+        if not isinstance(p, (URIRef, Variable)):  # a property path
+            preds, anything = path_predicates(p)
+            return None if self.log and (anything or preds & set(map(str, self.by_predicate))) else []
         candidates = (self.by_predicate.get(p, []) if isinstance(p, URIRef)
                       else [t for ts in self.by_predicate.values() for t in ts])
         rows = set()
@@ -169,14 +174,24 @@ def _reach(store: Store, rows: list[dict], chain: str) -> set:
     return {row["this"] for row in store.select(query, default_graphs=list(REACH)) if row.get("this") is not None}
 
 
-def _affected(store: Store, analysis: RuleAnalysis, delta: Delta) -> set | None:
+def _reads_any(rule: Rule, analysis: RuleAnalysis, delta: Delta) -> bool:
+    """Whether the rule reads (anywhere, its target included) a predicate the delta changed."""
+    changed = set(map(str, delta.by_predicate))
+    read = {sig.predicate for sig in analysis.reads | analysis.negates}
+    read |= {str(RDF_TYPE) if t.kind == "class" else t.value for t in rule.targets if t.kind != "node"}
+    return None in read or bool(read & changed) or any(t.kind == "node" for t in rule.targets) and bool(changed)
+
+
+def _affected(store: Store, rule: Rule, analysis: RuleAnalysis, delta: Delta) -> set | None:
     """Focus nodes whose result the delta can change (``None``: any of them may change)."""
+    if not analysis.local:  # patterns behind an aggregate, a sub-select, GRAPH, or no $this
+        return None if _reads_any(rule, analysis, delta) else set()
     focus: set = set()
     for locality in analysis.localities:
         rows = delta.matching(locality.pattern)
         if rows == []:
             continue
-        if rows is None or locality.chain is None or not analysis.local:
+        if rows is None or locality.chain is None:
             return None
         focus |= _reach(store, rows, locality.chain)
         if locality.also:
@@ -185,10 +200,30 @@ def _affected(store: Store, analysis: RuleAnalysis, delta: Delta) -> set | None:
 
 
 # -- one rule, re-applied where the change reaches --------------------------------------------------
+def _types(store: Store, pairs: str) -> tuple[list[tuple], list[tuple]]:
+    """Make the types of the nodes whose types this rule touched what a full run gives: those a
+    firing produced, and the superclasses of the written classes among them (engine.run adds them
+    after each round). Returns the type triples added and removed."""
+    store.clear(WANTED, GONE)
+    nodes = (f"{{ GRAPH <{SCRATCH_C}> {{ ?x a ?any }} }} UNION {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?x ; "
+             f"<{RDF}predicate> <{RDF_TYPE}> }} }}")
+    produced = (f"{{ SELECT DISTINCT ?x WHERE {{ {nodes} }} }} GRAPH <{G.JUSTIFICATIONS}> {{ ?f <{G.RG}produced> ?st . "
+                f"?st <{RDF}subject> ?x ; <{RDF}predicate> <{RDF_TYPE}> ; <{RDF}object> ?c }}")
+    store.update(f"INSERT {{ GRAPH <{WANTED}> {{ ?x a ?c }} }} WHERE {{ {produced} }}")
+    store.update(f"INSERT {{ GRAPH <{WANTED}> {{ ?x a ?d }} }} WHERE {{ {produced} VALUES (?c ?d) {{ {pairs} }} }}")
+    store.update(f"INSERT {{ GRAPH <{GONE}> {{ ?x a ?d }} }} WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ {nodes} }} }} "
+                 f"GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} FILTER NOT EXISTS {{ GRAPH <{WANTED}> {{ ?x a ?d }} }} }}")
+    added = _triples(store, WANTED, absent_from=G.CONCLUSIONS)
+    removed = _triples(store, GONE)
+    _insert(store, G.CONCLUSIONS, WANTED)
+    _delete(store, G.CONCLUSIONS, GONE)
+    return added, removed
+
+
 def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None, *, as_of: dt.date,
-             supers: dict[str, set[str]]) -> tuple[list[tuple], list[tuple]]:
+             pairs: str, recursive: set[str]) -> tuple[list[tuple], list[tuple]]:
     """Withdraw the rule's firings at ``focus`` (all, if None), apply it there again; returns the
-    conclusions added and removed."""
+    conclusions added and removed. ``recursive`` names the rules of recursive components."""
     store.clear(SCRATCH_C, SCRATCH_J, WITHDRAWN, CANDIDATES, GONE)
     where_focus = (f"?f <{G.RG}focus> ?this . VALUES ?this {{ {' '.join(n.n3() for n in focus)} }}"
                    if focus is not None else "")
@@ -200,31 +235,30 @@ def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None
     _delete(store, G.JUSTIFICATIONS, WITHDRAWN)
     store.update(compile_rule(rule, analysis, as_of=as_of, read_graphs=READ, conclusions_graph=SCRATCH_C,
                               justifications_graph=SCRATCH_J, focus=sorted(focus, key=str) if focus is not None else None))
-    written = {c for sig in analysis.writes if sig.predicate == str(RDF_TYPE) for c in sig.classes}
-    rule_supers = {c: supers[c] for c in written if c in supers}
-    if rule_supers:
-        materialise(store, TBox(superclasses=rule_supers), sources=(), target=SCRATCH_C)
+    lost = store.ask(f"ASK {{ GRAPH <{WITHDRAWN}> {{ ?f <{G.RG}firedRule> ?r }} "
+                     f"FILTER NOT EXISTS {{ GRAPH <{SCRATCH_J}> {{ ?f <{G.RG}firedRule> ?r }} }} }}")
+    if lost and rule.iri in recursive:  # what it still derives may rest on a cycle through the lost firing
+        raise _FallBack(f"rule <{rule.iri}> of a recursive component lost a firing")
     added = _triples(store, SCRATCH_C, absent_from=G.CONCLUSIONS)
     _insert(store, G.CONCLUSIONS, SCRATCH_C)
     _insert(store, G.JUSTIFICATIONS, SCRATCH_J)
+    if lost and recursive:  # a product kept alive only by a recursive rule's firing may rest on itself
+        others = " ".join(f"<{r}>" for r in sorted(recursive))
+        if store.ask(f"ASK {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?s }} GRAPH <{G.JUSTIFICATIONS}> {{ "
+                     f"?f <{G.RG}produced> ?st ; <{G.RG}firedRule> ?r }} VALUES ?r {{ {others} }} "
+                     f"FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?g <{G.RG}produced> ?st ; "
+                     f"<{G.RG}firedRule> ?r2 }} FILTER (?r2 NOT IN ({others.replace(' ', ', ')})) }} }}"):
+            raise _FallBack(f"a conclusion rule <{rule.iri}> no longer derives is still derived by a recursive rule")
     # a withdrawn product that no firing produces any more is no longer a conclusion
     store.update(f"INSERT {{ GRAPH <{GONE}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?s ; "
                  f"<{RDF}predicate> ?p ; <{RDF}object> ?o }} FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> "
                  f"{{ ?other <{G.RG}produced> ?st }} }} }}")
     removed = _triples(store, GONE)
     _delete(store, G.CONCLUSIONS, GONE)
-    pairs = " ".join(f"(<{c}> <{d}>)" for c, ds in supers.items() for d in ds if c != d)
-    if removed and pairs:  # supertypes held only by a withdrawn type go too
-        store.clear(CANDIDATES)
-        store.update(
-            f"INSERT {{ GRAPH <{CANDIDATES}> {{ ?x a ?d }} }} WHERE {{ GRAPH <{GONE}> {{ ?x a ?c }} VALUES (?c ?d) {{ {pairs} }} "
-            f"GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} "
-            f"FILTER NOT EXISTS {{ VALUES (?c2 ?d) {{ {pairs} }} GRAPH <{G.CONCLUSIONS}> {{ ?x a ?c2 }} }} "
-            f"FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?f <{G.RG}produced> ?st . ?st <{RDF}subject> ?x ; "
-            f"<{RDF}predicate> <{RDF_TYPE}> ; <{RDF}object> ?d }} }} }}")
-        more = _triples(store, CANDIDATES)
-        _delete(store, G.CONCLUSIONS, CANDIDATES)
-        removed += more
+    if pairs:
+        more_added, more_removed = _types(store, pairs)
+        added += more_added
+        removed += more_removed
     return added, removed
 
 
@@ -266,9 +300,9 @@ def _collect_statements(store: Store) -> None:
 
 def _add_new_facts(store: Store, triples: Sequence[Triple]) -> list[tuple]:
     """Put the facts not yet asserted into ``facts`` (and the journal); returns them."""
-    store.add(NEW_FACTS, triples)
-    store.update(f"DELETE {{ GRAPH <{NEW_FACTS}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEW_FACTS}> {{ ?s ?p ?o }} "
-                 f"GRAPH <{G.FACTS}> {{ ?s ?p ?o }} }}")
+    store.add(SUBMITTED, triples)
+    store.update(f"INSERT {{ GRAPH <{NEW_FACTS}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{SUBMITTED}> {{ ?s ?p ?o }} "
+                 f"FILTER NOT EXISTS {{ GRAPH <{G.FACTS}> {{ ?s ?p ?o }} }} }}")
     new = _triples(store, NEW_FACTS)
     if new:
         store.update(f"ADD <{NEW_FACTS}> TO <{G.FACTS}>")
@@ -301,6 +335,8 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
     rules, _ = engine.select_rules(rule_base, jurisdictions, as_of)
     analyses, components = engine.plan(rules, tbox)
     report = IncrementalReport()
+    if any(store.count(g) for g in (NEW_FACTS, *[g for pair in JOURNAL.values() for g in pair])):
+        _roll_back(store)  # an update that was cut short (a killed process) is undone first
     store.clear(*ALL)
     current = "adding the facts"
     try:
@@ -314,21 +350,22 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
         delta.extend(new)
         current = "OWL materialisation"
         delta.extend(_entailments(store, tbox))
-        supers = {c: s for c, s in tbox.superclasses.items() if len(s) > 1}
+        written = {c for a in analyses.values() for sig in a.writes if sig.predicate == str(RDF_TYPE) for c in sig.classes}
+        pairs = " ".join(f"(<{c}> <{d}>)" for c in sorted(written) for d in sorted(tbox.superclasses.get(c, ())) if d != c)
+        recursive = {r.iri for c in components if c.recursive for r in c.rules}
         for number, component in enumerate(components, 1):
             round_delta, seen = delta, delta.size
             for _round in range(max_rounds):
                 for rule in component.rules:
                     current = f"rule <{rule.iri}> ({rule.source_file})"
-                    focus = _affected(store, analyses[rule.iri], round_delta)
+                    focus = _affected(store, rule, analyses[rule.iri], round_delta)
                     if focus is not None and not focus:
                         continue
                     say(f"stratum {number}: {rule.iri.rsplit('/', 1)[-1]} at "
                         f"{'every focus node' if focus is None else len(focus)}")
                     report.rules[rule.iri] = -1 if focus is None else report.rules.get(rule.iri, 0) + len(focus)
-                    added, removed = _reapply(store, rule, analyses[rule.iri], focus, as_of=as_of, supers=supers)
-                    if removed and component.recursive:
-                        raise _FallBack(f"rule <{rule.iri}> withdrew a conclusion inside a recursive component")
+                    added, removed = _reapply(store, rule, analyses[rule.iri], focus, as_of=as_of, pairs=pairs,
+                                              recursive=recursive)
                     delta.extend(added)
                     delta.extend(removed)
                 if not component.recursive or delta.size == seen:
@@ -353,7 +390,8 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
         try:
             _roll_back(store)
         except Exception as undo:  # noqa: BLE001 - the original failure is what the user must see
-            detail += f" (and undoing the partial update failed: {undo})"
+            raise ReasoningError(f"incremental reasoning failed at {current}: {detail}; undoing it failed too "
+                                 f"({undo}): the journal is kept in {INC}* and the next add() plays it back") from exc
         raise ReasoningError(f"incremental reasoning failed at {current}: {detail}; the store is as it was") from exc
     report.seconds = time.perf_counter() - started
     return report

@@ -25,7 +25,9 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 Pattern = tuple[object, object, object]
 THIS = Variable("this")
-_OPAQUE = {"Group", "AggregateJoin", "Slice", "OrderBy", "Graph", "ServiceGraphPattern"}
+#: algebra a chain cannot see through: aggregates, sub-selects (their variables are not the outer
+#: ones unless projected), named graphs
+_OPAQUE = {"Group", "AggregateJoin", "Slice", "OrderBy", "Graph", "ServiceGraphPattern", "Project", "Distinct", "Reduced"}
 _EXISTS = ("Builtin_EXISTS", "Builtin_NOTEXISTS")
 
 
@@ -145,7 +147,7 @@ class _Collector:
             self.depth += name == "Minus"
             self.pattern(node.p2, second)
             self.depth -= name == "Minus"
-        elif name in ("Project", "Distinct", "Reduced", "ToMultiSet"):
+        elif name == "ToMultiSet":
             self.pattern(node.p, joint)
         elif name == "values":
             return
@@ -220,6 +222,8 @@ def render(links: tuple[Link, ...], bound: set[Variable]) -> str:
 
 def localities(where: object, targets: list[Pattern], *, uses_this: bool) -> tuple[list[Locality], bool]:
     """The rule's patterns with their chains to ``$this``, and whether the rule is local at all."""
+    while isinstance(where, CompValue) and where.name in ("Project", "Distinct", "Reduced"):
+        where = where.p  # the rule's own projection, not a sub-select
     collector = _Collector()
     root = tuple(targets) if len(targets) == 1 else ()
     collector.pattern(where, root + tuple(_required(where)))
