@@ -200,28 +200,32 @@ def _affected(store: Store, rule: Rule, analysis: RuleAnalysis, delta: Delta) ->
 
 
 # -- one rule, re-applied where the change reaches --------------------------------------------------
-def _types(store: Store, pairs: str) -> tuple[list[tuple], list[tuple]]:
+def _types(store: Store, supers: dict[str, set[str]]) -> tuple[list[tuple], list[tuple]]:
     """Make the types of the nodes whose types this rule touched what a full run gives: those a
     firing produced, and the superclasses of the written classes among them (engine.run adds them
     after each round). Returns the type triples added and removed."""
+    rows = store.select(f"SELECT DISTINCT ?x WHERE {{ {{ GRAPH <{SCRATCH_C}> {{ ?x a ?any }} }} UNION "
+                        f"{{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?x ; <{RDF}predicate> <{RDF_TYPE}> }} }} }}")
+    if not rows:
+        return [], []
+    nodes = f"VALUES ?x {{ {' '.join(row['x'].n3() for row in rows)} }}"
+    wanted = set()
+    for row in store.select(f"SELECT DISTINCT ?x ?c WHERE {{ {nodes} GRAPH <{G.JUSTIFICATIONS}> {{ ?st <{RDF}subject> ?x ; "
+                            f"<{RDF}predicate> <{RDF_TYPE}> ; <{RDF}object> ?c . ?f <{G.RG}produced> ?st }} }}"):
+        wanted |= {(row["x"], RDF_TYPE, URIRef(d)) for d in supers.get(str(row["c"]), ())} | {(row["x"], RDF_TYPE, row["c"])}
+    held = {(row["x"], RDF_TYPE, row["d"]) for row in store.select(
+        f"SELECT ?x ?d WHERE {{ {nodes} GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} }}")}
+    added, removed = sorted(wanted - held), sorted(held - wanted)
     store.clear(WANTED, GONE)
-    nodes = (f"{{ GRAPH <{SCRATCH_C}> {{ ?x a ?any }} }} UNION {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?x ; "
-             f"<{RDF}predicate> <{RDF_TYPE}> }} }}")
-    produced = (f"{{ SELECT DISTINCT ?x WHERE {{ {nodes} }} }} GRAPH <{G.JUSTIFICATIONS}> {{ ?f <{G.RG}produced> ?st . "
-                f"?st <{RDF}subject> ?x ; <{RDF}predicate> <{RDF_TYPE}> ; <{RDF}object> ?c }}")
-    store.update(f"INSERT {{ GRAPH <{WANTED}> {{ ?x a ?c }} }} WHERE {{ {produced} }}")
-    store.update(f"INSERT {{ GRAPH <{WANTED}> {{ ?x a ?d }} }} WHERE {{ {produced} VALUES (?c ?d) {{ {pairs} }} }}")
-    store.update(f"INSERT {{ GRAPH <{GONE}> {{ ?x a ?d }} }} WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ {nodes} }} }} "
-                 f"GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} FILTER NOT EXISTS {{ GRAPH <{WANTED}> {{ ?x a ?d }} }} }}")
-    added = _triples(store, WANTED, absent_from=G.CONCLUSIONS)
-    removed = _triples(store, GONE)
+    store.add(WANTED, added)
+    store.add(GONE, removed)
     _insert(store, G.CONCLUSIONS, WANTED)
     _delete(store, G.CONCLUSIONS, GONE)
     return added, removed
 
 
 def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None, *, as_of: dt.date,
-             pairs: str, recursive: set[str]) -> tuple[list[tuple], list[tuple]]:
+             supers: dict[str, set[str]], recursive: set[str]) -> tuple[list[tuple], list[tuple]]:
     """Withdraw the rule's firings at ``focus`` (all, if None), apply it there again; returns the
     conclusions added and removed. ``recursive`` names the rules of recursive components."""
     store.clear(SCRATCH_C, SCRATCH_J, WITHDRAWN, CANDIDATES, GONE)
@@ -255,8 +259,8 @@ def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None
                  f"{{ ?other <{G.RG}produced> ?st }} }} }}")
     removed = _triples(store, GONE)
     _delete(store, G.CONCLUSIONS, GONE)
-    if pairs:
-        more_added, more_removed = _types(store, pairs)
+    if supers:
+        more_added, more_removed = _types(store, supers)
         added += more_added
         removed += more_removed
     return added, removed
@@ -351,7 +355,7 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
         current = "OWL materialisation"
         delta.extend(_entailments(store, tbox))
         written = {c for a in analyses.values() for sig in a.writes if sig.predicate == str(RDF_TYPE) for c in sig.classes}
-        pairs = " ".join(f"(<{c}> <{d}>)" for c in sorted(written) for d in sorted(tbox.superclasses.get(c, ())) if d != c)
+        supers = {c: tbox.superclasses[c] for c in written if len(tbox.superclasses.get(c, ())) > 1}
         recursive = {r.iri for c in components if c.recursive for r in c.rules}
         for number, component in enumerate(components, 1):
             round_delta, seen = delta, delta.size
@@ -364,7 +368,7 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
                     say(f"stratum {number}: {rule.iri.rsplit('/', 1)[-1]} at "
                         f"{'every focus node' if focus is None else len(focus)}")
                     report.rules[rule.iri] = -1 if focus is None else report.rules.get(rule.iri, 0) + len(focus)
-                    added, removed = _reapply(store, rule, analyses[rule.iri], focus, as_of=as_of, pairs=pairs,
+                    added, removed = _reapply(store, rule, analyses[rule.iri], focus, as_of=as_of, supers=supers,
                                               recursive=recursive)
                     delta.extend(added)
                     delta.extend(removed)
