@@ -110,6 +110,9 @@ def child_rightsgraph(data: Path, out: Path, rules_dir: Path | None, as_of: str,
         rec["query_rows"][name] = [len(rows), round(time.perf_counter() - q0, 3)]
     rec["steps"]["queries"] = time.perf_counter() - t0
     _progress(out, rec)
+    if conclusions:  # before any incremental addition: the comparison is about the same facts
+        from pyshacl_rules import produced_statements
+        conclusions.write_text(json.dumps(sorted(produced_statements(kb))))
     from rdflib import Graph
     from rightsgraph.synthetic import generation_event
     times, last = [], None
@@ -122,9 +125,6 @@ def child_rightsgraph(data: Path, out: Path, rules_dir: Path | None, as_of: str,
                           "foci": sum(n for n in last.rules.values() if n > 0), "full_run": last.full_run,
                           "conclusions_added": last.conclusions_added, "conclusions_removed": last.conclusions_removed}
     _progress(out, rec)
-    if conclusions:
-        from pyshacl_rules import produced_statements
-        conclusions.write_text(json.dumps(sorted(produced_statements(kb))))
     rec["done"] = True
     _progress(out, rec)
 
@@ -200,18 +200,6 @@ def child_reference(data: Path, out: Path, rules_dir: Path | None, as_of: str, c
         rows = list(data_graph.query(q.text, initBindings=bound))
         rec["query_rows"][name] = [len(rows), round(time.perf_counter() - q0, 3)]
     rec["steps"]["queries"] = time.perf_counter() - t0
-    _progress(out, rec)
-    from rdflib import Graph
-    from rightsgraph.synthetic import generation_event
-    times, last = [], None
-    for number in range(EVENTS):  # block 0 exists at every size
-        event = Graph().parse(data="".join(generation_event(0, number)), format="nt")
-        t0 = time.perf_counter()
-        last = kb.add(event)
-        times.append(time.perf_counter() - t0)
-    rec["incremental"] = {"seconds": times, "facts": last.facts_added, "rules": len(last.rules),
-                          "foci": sum(n for n in last.rules.values() if n > 0), "full_run": last.full_run,
-                          "conclusions_added": last.conclusions_added, "conclusions_removed": last.conclusions_removed}
     _progress(out, rec)
     if conclusions:
         conclusions.write_text(json.dumps(sorted([str(s), str(p), o.n3()] for s, p, o in produced)))
@@ -318,6 +306,23 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def save(results: dict, merge: bool, ran: set[str]) -> None:
+    """Write results.json; with ``merge``, keep what the file holds now (another run may have written
+    it meanwhile) except the sizes and stacks run here."""
+    path = HERE / "results.json"
+    if merge and path.exists():
+        current = json.loads(path.read_text())
+        for size, entry in results["sizes"].items():
+            for stack, summary in entry.items():
+                if (size, stack) in ran:
+                    current.setdefault("sizes", {}).setdefault(size, {})[stack] = summary
+        if "comparison" in results:
+            current["comparison"] = results["comparison"]
+        current["machine"], current["generated"] = results["machine"], results["generated"]
+        results = current
+    path.write_text(json.dumps(results, indent=1))
+
+
 def update_readme(results: dict) -> None:
     readme = HERE / "README.md"
     text = readme.read_text() if readme.exists() else "<!-- results -->\n<!-- /results -->\n"
@@ -372,6 +377,7 @@ def main(argv=None) -> int:
         results["merged_from"] = previous.get("generated")
     stacks = args.stacks.split(",")
     stopped: set[str] = set()
+    ran: set[tuple[str, str]] = set()
     common = None
     for size in [int(s) for s in args.sizes.split(",")]:
         data = data_dir / f"synthetic-{size}-seed{args.seed}.nt"
@@ -396,12 +402,15 @@ def main(argv=None) -> int:
                     stopped.add(stack)
                     break
             entry[stack] = summarise(runs) | {"jurisdictions": chosen}
+            ran.add((key, stack))
         if all(entry.get(s) and not entry[s]["did_not_finish"] for s in ("rightsgraph", "reference")):
             common = size
-        (HERE / "results.json").write_text(json.dumps(results, indent=1))
+        save(results, args.merge, ran)
     if common is not None:
         data = data_dir / f"synthetic-{common}-seed{args.seed}.nt"
         ours, theirs = data_dir / "conclusions-rightsgraph.json", data_dir / "conclusions-reference.json"
+        ours.unlink(missing_ok=True)  # never compare a file an earlier run left
+        theirs.unlink(missing_ok=True)
         run_child("rightsgraph", data, args.timeout * 2, args.rules_dir, as_of, ours)
         run_child("reference", data, args.timeout * 2, args.rules_dir, as_of, theirs)
         a = {tuple(x) for x in json.loads(ours.read_text())} if ours.exists() else None
@@ -412,7 +421,8 @@ def main(argv=None) -> int:
                                  "only_rightsgraph": sorted(a - b)[:10] if a and b else None,
                                  "only_reference": sorted(b - a)[:10] if a and b else None}
         print("comparison:", json.dumps(results["comparison"])[:2000], flush=True)
-    (HERE / "results.json").write_text(json.dumps(results, indent=1))
+    save(results, args.merge, ran)
+    results = json.loads((HERE / "results.json").read_text())
     if not args.no_readme:
         update_readme(results)
     print(table(results))
