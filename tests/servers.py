@@ -18,6 +18,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -100,7 +101,9 @@ class OxigraphServer(Server):
                          {"graph_store_endpoint": base + "/store"})
 
     def start(self) -> None:
-        exe = shutil.which("oxigraph")
+        # the CLI comes with the test extras, beside this interpreter (the venv need not be on PATH)
+        exe = shutil.which("oxigraph", path=os.pathsep.join([str(Path(sys.executable).parent),
+                                                             os.environ.get("PATH", "")]))
         if exe is None:
             raise RuntimeError("the oxigraph CLI is missing: pip install oxigraph")
         self.data_dir.mkdir(parents=True, exist_ok=True)
