@@ -8,7 +8,9 @@ import datetime as dt
 from rdflib import Graph
 
 from rightsgraph import graphs as G
+from rightsgraph.rules.analysis import Analyses
 from rightsgraph.rules.export import export_shacl_af
+from rightsgraph.rules.firings import all_products
 
 
 def rule_shapes(kb, jurisdictions: list[str], as_of: dt.date) -> Graph:
@@ -17,8 +19,6 @@ def rule_shapes(kb, jurisdictions: list[str], as_of: dt.date) -> Graph:
 
 
 def produced_statements(kb) -> list[list[str]]:
-    """What the engine's rules produced (from the justifications graph), as [s, p, o.n3()]."""
-    rows = kb.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
-        ?f <{G.RG}produced> ?st . ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
-        <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }} }}""")
-    return [[str(r["s"]), str(r["p"]), r["o"].n3()] for r in rows]
+    """What the engine's rules produced (read back from the justifications graph), as [s, p, o.n3()]."""
+    triples = all_products(kb.store, G.JUSTIFICATIONS, Analyses(kb.rule_base.rules))
+    return [[str(s), str(p), o.n3()] for s, p, o in triples]

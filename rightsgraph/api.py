@@ -30,6 +30,7 @@ from rightsgraph.namespace import RG
 from rightsgraph.loading import ParsedInput, deskolemize, from_rdflib, parse_file, parse_text
 from rightsgraph.owl import TBox
 from rightsgraph.rules import engine, incremental
+from rightsgraph.rules.analysis import Analyses
 from rightsgraph.rules.model import RuleBase, load_rule_base
 from rightsgraph.store import open_store
 from rightsgraph.store.base import Row, Store, query_form
@@ -87,8 +88,9 @@ class KnowledgeBase:
         self._rule_base: RuleBase | None = None
         self._tbox: TBox | None = None
         self._sources: dict[str, str] = {}
-        if self.store.count(G.ONTOLOGY) == 0:
+        if not self.store.has_triples(G.ONTOLOGY):
             self._load_into(G.ONTOLOGY, [parse_file(p) for p in resources.ontology_files()])
+        engine.recover(self.store)  # a run cut short by a killed process leaves nothing behind
 
     # -- input ---------------------------------------------------------------------------------
     def _load_into(self, graph: str, parsed: list[ParsedInput]) -> int:
@@ -315,7 +317,7 @@ class KnowledgeBase:
 
     def explain(self, node: str) -> Explanation:
         """The proof tree of every statement derived about ``node``."""
-        return Explainer(self.store).explain(str(expand(node)))
+        return Explainer(self.store, Analyses(self.rule_base.rules)).explain(str(expand(node)))
 
     def label(self, node: Node | str) -> str:
         """The English label of a node, or its compact IRI."""

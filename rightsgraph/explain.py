@@ -1,24 +1,28 @@
 """Proof trees: why a conclusion holds, down to asserted facts, with the legal source of each step.
 
-The engine records every rule application as a ``rg:RuleFiring`` with its premises and products as
-``rdf:Statement``s named by :func:`~rightsgraph.rules.keys.statement_iri`. Explaining a node walks
-those records backwards: each premise is an asserted fact, an OWL entailment of the ontology, part
-of the ontology or the reasoning context, or the product of an earlier firing, explained in turn.
+The engine records every rule application as a firing: the rule, its focus node, the nodes it wrote
+about (``rg:produced``) and the values of its variables (:mod:`rightsgraph.rules.firings`). Explaining
+a node finds the firings that produced statements about it and instantiates each rule's patterns
+with the recorded values: the template gives what the firing produced, the positive patterns of the
+``WHERE`` its premises. Each premise is an asserted fact, an OWL entailment of the ontology, part of
+the ontology or the reasoning context, or the product of an earlier firing, explained in turn.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from rdflib import URIRef
 from rdflib.term import Node
 
 from rightsgraph import graphs as G
-from rightsgraph.rules.keys import statement_iri
+from rightsgraph.rules import firings as F
+from rightsgraph.rules.analysis import RuleAnalysis
 from rightsgraph.store.base import Store
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 Triple = tuple[Node, Node, Node]
+#: the graphs a rule reads once a run is published: where a premise read under UNION or OPTIONAL is confirmed
+READ = (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONCLUSIONS, G.CONTEXT)
 
 
 @dataclass
@@ -117,11 +121,13 @@ def _render(d: Derivation, lines: list[str], indent: str, last: bool, compact, s
 
 
 class Explainer:
-    """Reads justifications from a store; caches rule metadata and asserted-ness lookups."""
+    """Reads firings from a store and instantiates them with the rules' analyses (by rule IRI)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, analyses: Mapping[str, RuleAnalysis]):
         self.store = store
+        self.analyses = analyses
         self._rules: dict[str, tuple[str, list[str], list[str]]] = {}
+        self._as_of: str | None = None
 
     def _rule(self, iri: str) -> tuple[str, list[str], list[str]]:
         if iri not in self._rules:
@@ -136,53 +142,51 @@ class Explainer:
             self._rules[iri] = (label, sources, juris)
         return self._rules[iri]
 
-    def _firings_producing(self, stmt: str) -> list[str]:
-        rows = self.store.select(
-            f"SELECT DISTINCT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?f <{G.RG}produced> <{stmt}> }} }} ORDER BY ?f")
-        return [str(r["f"]) for r in rows]
+    @property
+    def as_of(self) -> str:
+        if self._as_of is None:
+            rows = self.store.select(f"SELECT ?d WHERE {{ GRAPH <{G.CONTEXT}> {{ <{G.CONTEXT}> <{G.RG}asOf> ?d }} }}")
+            self._as_of = str(rows[0]["d"]) if rows else ""
+        return self._as_of
 
-    def _in(self, graph: str, t: Triple) -> bool:
+    def _producing(self, t: Triple) -> list[F.Firing]:
+        """The firings that wrote ``t``: those that produced its subject and whose template gives it."""
+        return [f for f in F.firings_producing(self.store, G.JUSTIFICATIONS, [t[0]], self.analyses)
+                if f.rule in self.analyses and t in F.products(self.analyses[f.rule], f)]
+
+    def _in(self, graphs: tuple[str, ...], t: Triple) -> bool:
         s, p, o = (x.n3() for x in t)
-        return self.store.ask(f"ASK {{ GRAPH <{graph}> {{ {s} {p} {o} }} }}")
+        return self.store.ask(f"ASK {{ {s} {p} {o} }}", default_graphs=list(graphs))
 
-    def derivation(self, firing: str, path: frozenset[str]) -> Derivation:
-        rows = self.store.select(
-            f"""SELECT ?rule ?asOf ?role ?st ?s ?p ?o ?path WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
-                  <{firing}> <{G.RG}firedRule> ?rule ; <{G.RG}asOf> ?asOf ; ?role ?st .
-                  FILTER(?role IN (<{G.RG}premise>, <{G.RG}produced>))
-                  ?st <{RDF}subject> ?s ; <{RDF}object> ?o .
-                  OPTIONAL {{ ?st <{RDF}predicate> ?p }} OPTIONAL {{ ?st <{G.RG}path> ?path }} }} }}
-                ORDER BY ?role ?st""")
-        rule = str(rows[0]["rule"]) if rows else ""
-        label, sources, juris = self._rule(rule)
-        d = Derivation(firing, rule, label, sources, juris, str(rows[0]["asOf"]) if rows else "", [])
-        for row in rows:
-            if "p" in row:
-                t = (row["s"], row["p"], row["o"])
-            else:
-                t = (row["s"], URIRef(f"urn:path:{row['path']}"), row["o"])
-            if str(row["role"]) == G.RG + "produced":
-                d.produced.append(t)
-            else:
-                d.premises.append(self.prove(t, path | {firing}, is_path="p" not in row))
+    def derivation(self, firing: F.Firing, path: frozenset[str]) -> Derivation:
+        label, sources, juris = self._rule(firing.rule)
+        d = Derivation(firing.iri, firing.rule, label, sources, juris, self.as_of, [])
+        analysis = self.analyses.get(firing.rule)
+        if analysis is None:  # reasoned with another rule base: say so rather than guess
+            d.label = f"{label} (rule not in the loaded rule base: premises unknown)"
+            return d
+        d.produced = F.products(analysis, firing)
+        certain, conditional, paths = F.premises(analysis, firing)
+        # a premise of another UNION branch, or of an OPTIONAL that did not match, is none
+        held = certain + [t for t in conditional if self._in(READ, t)]
+        for t in held:
+            d.premises.append(self.prove(t, path | {firing.iri}))
+        for s, p, o in paths:
+            d.premises.append(Proof((s, URIRef(f"urn:path:{p.n3()}"), o), "property path"))
         return d
 
-    def prove(self, t: Triple, path: frozenset[str] = frozenset(), *, is_path: bool = False) -> Proof:
-        if is_path:
-            return Proof(t, "property path")
-        if self._in(G.FACTS, t):
+    def prove(self, t: Triple, path: frozenset[str] = frozenset()) -> Proof:
+        if self._in((G.FACTS,), t):
             return Proof(t, "asserted")
-        for firing in self._firings_producing(str(statement_iri(*t))):
-            if firing not in path:
+        for firing in self._producing(t):
+            if firing.iri not in path:
                 return Proof(t, "derived", self.derivation(firing, path))
         for graph, basis in ((G.ENTAILMENTS, "entailed by the ontology"), (G.CONCLUSIONS, "entailed by the ontology"),
                              (G.ONTOLOGY, "ontology"), (G.CONTEXT, "reasoning context")):
-            if self._in(graph, t):
+            if self._in((graph,), t):
                 return Proof(t, basis)
         return Proof(t, "unknown")
 
     def explain(self, node: str) -> Explanation:
-        rows = self.store.select(
-            f"""SELECT DISTINCT ?f WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
-                  ?f <{G.RG}produced> ?st . ?st <{RDF}subject> <{node}> }} }} ORDER BY ?f""")
-        return Explanation(node, [self.derivation(str(r["f"]), frozenset()) for r in rows])
+        found = F.firings_producing(self.store, G.JUSTIFICATIONS, [URIRef(node)], self.analyses)
+        return Explanation(node, [self.derivation(f, frozenset()) for f in found])

@@ -5,6 +5,8 @@ what reasoning derives, so clearing the derived graphs gives back the input exac
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 RG = "https://w3id.org/rightsgraph/ontology#"
 GRAPH_BASE = "https://w3id.org/rightsgraph/graph/"
 FACTS = GRAPH_BASE + "facts"
@@ -17,13 +19,37 @@ STAGING_CONCLUSIONS = GRAPH_BASE + "staging/conclusions"
 STAGING_JUSTIFICATIONS = GRAPH_BASE + "staging/justifications"
 STAGING_ENTAILMENTS = GRAPH_BASE + "staging/entailments"
 STAGING_CONTEXT = GRAPH_BASE + "staging/context"
+#: present while a run writes straight into the published graphs (see rules/engine.py)
+RUNNING = GRAPH_BASE + "running"
 
 #: Graphs a reasoning run replaces; everything else is input.
 DERIVED = (ENTAILMENTS, CONCLUSIONS, JUSTIFICATIONS, CONTEXT)
-#: What the legal rules read, in a reasoning run (staging graphs stand in for the derived ones).
-RULE_INPUT = (FACTS, ONTOLOGY, STAGING_ENTAILMENTS, STAGING_CONCLUSIONS, STAGING_CONTEXT)
 
-STATEMENT_BASE = "https://w3id.org/rightsgraph/statement/"
+
+@dataclass(frozen=True)
+class RunGraphs:
+    """Where a reasoning run writes: the published derived graphs, or staging graphs standing in for them."""
+
+    entailments: str
+    conclusions: str
+    justifications: str
+    context: str
+
+    @property
+    def derived(self) -> tuple[str, str, str, str]:
+        return (self.entailments, self.conclusions, self.justifications, self.context)
+
+    @property
+    def rule_input(self) -> tuple[str, ...]:
+        """What the legal rules read."""
+        return (FACTS, ONTOLOGY, self.entailments, self.conclusions, self.context)
+
+
+PUBLISHED = RunGraphs(ENTAILMENTS, CONCLUSIONS, JUSTIFICATIONS, CONTEXT)
+STAGED = RunGraphs(STAGING_ENTAILMENTS, STAGING_CONCLUSIONS, STAGING_JUSTIFICATIONS, STAGING_CONTEXT)
+
 FIRING_BASE = "https://w3id.org/rightsgraph/firing/"
+#: one property per rule variable: ``binding/author`` holds the value of ``?author`` in a firing
+BINDING_BASE = "https://w3id.org/rightsgraph/binding/"
 SKOLEM_BASE = "https://w3id.org/rightsgraph/.well-known/genid/"
 JURISDICTION_BASE = "https://w3id.org/rightsgraph/jurisdiction/"

@@ -87,7 +87,7 @@ def matching(kb: KnowledgeBase, pattern: dict[str, Any]) -> set[str]:
 
 
 def fired_rules(kb: KnowledgeBase) -> set[str]:
-    rows = kb.query(f"SELECT DISTINCT ?r WHERE {{ ?f a <{RG}RuleFiring> ; <{RG}firedRule> ?r }}",
+    rows = kb.query(f"SELECT DISTINCT ?r WHERE {{ ?f <{RG}firedRule> ?r }}",
                     graphs=["https://w3id.org/rightsgraph/graph/justifications"])
     return {str(r["r"]) for r in rows}  # type: ignore[index]
 

@@ -170,6 +170,7 @@ class RG(DefinedNamespace):
     ToUser: URIRef
     Training: URIRef
     TrainingSummaryDuty: URIRef
+    TriplePattern: URIRef
     US_106_1_ReproductionRight: URIRef
     US_106_2_DerivativeWorkRight: URIRef
     US_106_3_DistributionRight: URIRef
@@ -208,6 +209,7 @@ class RG(DefinedNamespace):
     competesInSameMarket: URIRef
     concernsCreation: URIRef
     concernsDataset: URIRef
+    conditional: URIRef
     conflictsWith: URIRef
     contentCredential: URIRef
     contentUrl: URIRef
@@ -281,10 +283,14 @@ class RG(DefinedNamespace):
     parameterSetting: URIRef
     parameterValue: URIRef
     partOf: URIRef
+    patternObject: URIRef
+    patternPredicate: URIRef
+    patternSubject: URIRef
     performedBy: URIRef
     placedOnMarketOn: URIRef
     postEditing: URIRef
     premise: URIRef
+    premisePattern: URIRef
     produced: URIRef
     producedOutput: URIRef
     prohibitsCommercialUse: URIRef

@@ -15,7 +15,9 @@ from rdflib import Graph
 
 from rightsgraph import KnowledgeBase
 from rightsgraph import graphs as G
+from rightsgraph.rules.analysis import Analyses
 from rightsgraph.rules.export import export_shacl_af
+from rightsgraph.rules.firings import all_products
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,10 +25,8 @@ ALL = ["CN", "US", "EU", "DE", "UK", "JP"]
 
 
 def produced(kb: KnowledgeBase) -> set[tuple]:
-    rows = kb.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{
-        ?f <{G.RG}produced> ?st . ?st <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
-        <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }} }}""")
-    return {(r["s"], r["p"], r["o"]) for r in rows}
+    """What the engine's firings wrote, read back from the justifications graph."""
+    return all_products(kb.store, G.JUSTIFICATIONS, Analyses(kb.rule_base.rules))
 
 
 def pyshacl_conclusions(kb: KnowledgeBase, jurisdictions: list[str], as_of: dt.date) -> set[tuple]:

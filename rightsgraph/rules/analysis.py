@@ -14,6 +14,7 @@ import os
 import pickle
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path as FilePath
 
@@ -398,3 +399,19 @@ def _analyse(rule: Rule) -> RuleAnalysis:
     analysis.writes = _signatures(template)
     analysis.localities, analysis.local = localities(algebra.p, target_patterns, uses_this=uses_this)
     return analysis
+
+
+class Analyses(Mapping):
+    """The analyses of a rule base's rules by rule IRI, made on first use (for reading firings back)."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self._rules = {rule.iri: rule for rule in rules}
+
+    def __getitem__(self, iri: str) -> RuleAnalysis:
+        return analyse(self._rules[iri])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)

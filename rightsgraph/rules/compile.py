@@ -1,26 +1,30 @@
 """Compiling a rule into one SPARQL update that derives its conclusions and records why.
 
-The update inserts the rule's template into the staging conclusions graph and, for every solution,
-a ``rg:RuleFiring`` into the staging justifications graph, naming the rule, the as-of date, each
-premise (a positive triple pattern of the ``WHERE``, instantiated) and each product (a template
-triple, instantiated) as ``rdf:Statement``s with deterministic IRIs. Because all of it is one
-``INSERT ... WHERE`` evaluated by the store, the same text runs on Oxigraph and on any SPARQL 1.1
-endpoint, and the data never leaves the store.
+The update inserts the rule's template into the conclusions graph and, for every solution, a firing
+into the justifications graph: the rule, the focus node, the nodes the template writes about and
+the values of the rule's variables (:mod:`rightsgraph.rules.firings` reads them back). Because all
+of it is one ``INSERT ... WHERE`` evaluated by the store, the same text runs on Oxigraph and on any
+SPARQL 1.1 endpoint, and the data never leaves the store.
 
-The focus nodes of the rule's shape (SHACL-AF ``$this``) are joined in as a pattern, and a rule with
-an ``rg:temporalAnchor`` gets a filter keeping only events inside its dates in force and not after
-the as-of date.
+The focus nodes of the rule's shape (SHACL-AF ``$this``) are joined in as a pattern, a rule with an
+``rg:temporalAnchor`` gets a filter keeping only events inside its dates in force and not after the
+as-of date, and each class the template gives a node comes with its superclasses (``supers``), so a
+rule reading ``rg:Determination`` sees every kind without a separate materialisation pass.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from typing import Mapping, Sequence
+
+from rdflib import URIRef, Variable
 
 from rightsgraph.errors import RuleError
-from rightsgraph.graphs import FIRING_BASE, RG, STATEMENT_BASE
+from rightsgraph.graphs import FIRING_BASE, RG
+from rightsgraph.rules import firings
 from rightsgraph.rules.analysis import RuleAnalysis
 from rightsgraph.rules.keys import sparql_key, sparql_string
 from rightsgraph.rules.model import Rule
+from rightsgraph.rules.optimise import optimise
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -63,57 +67,52 @@ def temporal_filter(rule: Rule, as_of: dt.date) -> str:
     return f"FILTER({' && '.join(conditions)})"
 
 
-def _statement_block(var: str, triple: tuple, path: bool = False) -> str:
-    s, p, o = triple
-    if path:
-        return (f"{var} a <{RG}PathStatement> ; <{RDF}subject> {_n3(s)} ; "
-                f"<{RG}path> {sparql_string(p.n3())} ; <{RDF}object> {_n3(o)} .")
-    return f"{var} a <{RDF}Statement> ; <{RDF}subject> {_n3(s)} ; <{RDF}predicate> {_n3(p)} ; <{RDF}object> {_n3(o)} ."
+def _supertypes(template: list, supers: Mapping[str, set[str]]) -> list[tuple]:
+    """``?x a D`` for every superclass ``D`` of a class ``C`` the template gives ``?x``."""
+    extra = []
+    for subject, predicate, obj in template:
+        if str(predicate) == RDF + "type" and isinstance(obj, URIRef):
+            extra += [(subject, predicate, URIRef(d)) for d in sorted(supers.get(str(obj), ())) if d != str(obj)]
+    return [t for t in dict.fromkeys(extra) if t not in template]
 
 
-def _bind_statement(var: str, triple: tuple, path: bool = False, confirm: bool = False) -> str:
-    s, p, o = triple
-    middle = sparql_string(p.n3()) if path else sparql_key(p)
-    key = f'CONCAT({sparql_key(s)}, " ", {middle}, " ", {sparql_key(o)})'
-    prefix = STATEMENT_BASE + ("path/" if path else "")
-    iri = f"IRI(CONCAT({sparql_string(prefix)}, SHA1({key})))"
-    if confirm:  # a pattern of another UNION branch, or an OPTIONAL that did not match, is no premise
-        iri = f"IF(EXISTS {{ {_n3(s)} {_n3(p)} {_n3(o)} }}, {iri}, ?__never_bound)"
-    return f"BIND({iri} AS {var})"
+def firing_record(rule: Rule, analysis: RuleAnalysis) -> tuple[str, str]:
+    """(the triples recording one firing, the BIND naming it): see :mod:`rightsgraph.rules.firings`."""
+    firing = "?__firing"
+    record = [f"{firing} <{RG}firedRule> <{rule.iri}> ."]
+    if analysis.uses_this:
+        record.append(f"{firing} <{RG}focus> ?this .")
+    record += [f"{firing} <{RG}produced> {_n3(s)} ." for s in firings.template_subjects(analysis)]
+    names = firings.binding_variables(analysis)
+    record += [f"{firing} <{firings.binding_property(v)}> {v.n3()} ." for v in names]
+    keyed = ([Variable("this")] if analysis.uses_this else []) + names
+    produced = firings.produced_variable(analysis)
+    if produced is not None and produced not in keyed:
+        keyed.append(produced)
+    parts = [sparql_string(rule.iri)] + [f'COALESCE({sparql_key(v)}, "-")' for v in keyed]
+    key = ', " ", '.join(parts)
+    bind = f"BIND(IRI(CONCAT({sparql_string(FIRING_BASE)}, SHA1(CONCAT({key})))) AS {firing})"
+    return " ".join(record), bind
 
 
 def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_graphs: tuple[str, ...],
-                 conclusions_graph: str, justifications_graph: str, focus: Sequence[object] | None = None) -> str:
+                 conclusions_graph: str, justifications_graph: str, focus: Sequence[object] | None = None,
+                 supers: Mapping[str, set[str]] | None = None) -> str:
     """The SPARQL update that applies ``rule`` once over ``read_graphs`` (to the ``focus`` nodes only,
     if given: incremental reasoning re-applies a rule where a change can reach)."""
-    template = " ".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ." for s, p, o in analysis.template)
-    premise_vars = [f"?__premise{i}" for i in range(len(analysis.premises))]
-    path_vars = [f"?__path{i}" for i in range(len(analysis.path_premises))]
-    product_vars = [f"?__product{i}" for i in range(len(analysis.template))]
-    firing = "?__firing"
-    just = [f"{firing} a <{RG}RuleFiring> ; <{RG}firedRule> <{rule.iri}> ; <{RG}asOf> {_date(as_of)} ."]
-    if analysis.uses_this:
-        just.append(f"{firing} <{RG}focus> ?this .")
-    for var, triple in zip(premise_vars, analysis.premises):
-        just += [f"{firing} <{RG}premise> {var} .", _statement_block(var, triple)]
-    for var, triple in zip(path_vars, analysis.path_premises):
-        just += [f"{firing} <{RG}premise> {var} .", _statement_block(var, triple, path=True)]
-    for var, triple in zip(product_vars, analysis.template):
-        just += [f"{firing} <{RG}produced> {var} .", _statement_block(var, triple)]
-    binds = [_bind_statement(v, t, confirm=t in analysis.conditional_premises)
-             for v, t in zip(premise_vars, analysis.premises)]
-    binds += [_bind_statement(v, t, path=True) for v, t in zip(path_vars, analysis.path_premises)]
-    binds += [_bind_statement(v, t) for v, t in zip(product_vars, analysis.template)]
-    parts = [sparql_string(rule.iri)] + [f'COALESCE(STR({v}), "-")' for v in premise_vars + path_vars + product_vars]
-    binds.append(f"BIND(IRI(CONCAT({sparql_string(FIRING_BASE)}, SHA1(CONCAT({', '.join(parts)})))) AS {firing})")
+    template = " ".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ."
+                        for s, p, o in [*analysis.template, *_supertypes(analysis.template, supers or {})])
+    record, bind = firing_record(rule, analysis)
     using = " ".join(f"USING <{g}>" for g in read_graphs)
-    inner = analysis.where_text.strip()[1:-1]
+    where_text = analysis.where_text
+    if focus is None:  # a full run: anti-joins; a focused one checks its few solutions one by one
+        where_text = optimise(rule.prologue, where_text, analysis.uses_this)
+    inner = where_text.strip()[1:-1]
     if analysis.uses_this:
         only = f"VALUES ?this {{ {' '.join(_n3(node) for node in focus)} }}\n" if focus is not None else ""
         where = f"{{ {only}{target_pattern(rule)}\n{inner}\n}}"
     else:  # SHACL-AF runs such a rule once per focus node: it fires if any focus node exists
         where = f"{{ {inner}\n}} FILTER EXISTS {{ {target_pattern(rule)} }}"
     return (f"{rule.prologue}INSERT {{\n GRAPH <{conclusions_graph}> {{ {template} }}\n"
-            f" GRAPH <{justifications_graph}> {{ {' '.join(just)} }}\n}}\n{using}\n"
-            f"WHERE {{\n{where}\n{temporal_filter(rule, as_of)}\n{' '.join(binds)}\n}}")
-
+            f" GRAPH <{justifications_graph}> {{ {record} }}\n}}\n{using}\n"
+            f"WHERE {{\n{where}\n{temporal_filter(rule, as_of)}\n{bind}\n}}")

@@ -36,6 +36,7 @@ from rightsgraph import graphs as G
 from rightsgraph.errors import ReasoningError, RightsGraphError
 from rightsgraph.owl import TBox, materialise
 from rightsgraph.rules import engine
+from rightsgraph.rules import firings as F
 from rightsgraph.rules.analysis import RuleAnalysis, path_predicates
 from rightsgraph.rules.compile import compile_rule
 from rightsgraph.rules.locality import render
@@ -58,9 +59,7 @@ ALL = (SUBMITTED, NEW_FACTS, *[g for pair in JOURNAL.values() for g in pair], SC
 #: the published graphs a rule reads, plus what this update removed (a chain may run through it)
 READ = (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONCLUSIONS, G.CONTEXT)
 REACH = READ + (JOURNAL[G.CONCLUSIONS][1],)
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = URIRef(RDF + "type")
-LINKS = f"VALUES ?link {{ <{G.RG}premise> <{G.RG}produced> }}"
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 class _FallBack(Exception):
@@ -82,6 +81,8 @@ class IncrementalReport:
 
 def reasoning_context(store: Store) -> tuple[list[str], dt.date]:
     """The jurisdictions and as-of date of the published conclusions."""
+    if store.has_triples(G.RUNNING):
+        raise ReasoningError("the last reasoning run did not finish: run reason() again before adding facts")
     rows = store.select(f"SELECT ?j ?d WHERE {{ GRAPH <{G.CONTEXT}> {{ <{G.CONTEXT}> <{G.RG}asOf> ?d . "
                         f"OPTIONAL {{ <{G.CONTEXT}> <{G.RG}forJurisdiction> ?j }} }} }}")
     if not rows:
@@ -200,21 +201,31 @@ def _affected(store: Store, rule: Rule, analysis: RuleAnalysis, delta: Delta) ->
 
 
 # -- one rule, re-applied where the change reaches --------------------------------------------------
-def _types(store: Store, supers: dict[str, set[str]]) -> tuple[list[tuple], list[tuple]]:
-    """Make the types of the nodes whose types this rule touched what a full run gives: those a
-    firing produced, and the superclasses of the written classes among them (engine.run adds them
-    after each round). Returns the type triples added and removed."""
-    rows = store.select(f"SELECT DISTINCT ?x WHERE {{ {{ GRAPH <{SCRATCH_C}> {{ ?x a ?any }} }} UNION "
-                        f"{{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?x ; <{RDF}predicate> <{RDF_TYPE}> }} }} }}")
-    if not rows:
+def _producers(store: Store, triples: Iterable[tuple], analyses: dict[str, RuleAnalysis]) -> dict[tuple, set[str]]:
+    """For each triple, the rules whose published firings (still) write it."""
+    wanted = set(triples)
+    found: dict[tuple, set[str]] = defaultdict(set)
+    for firing in F.firings_producing(store, G.JUSTIFICATIONS, {t[0] for t in wanted}, analyses):
+        for triple in F.products(analyses[firing.rule], firing):
+            if triple in wanted:
+                found[triple].add(firing.rule)
+    return found
+
+
+def _types(store: Store, nodes: set, analyses: dict[str, RuleAnalysis],
+           supers: dict[str, set[str]]) -> tuple[list[tuple], list[tuple]]:
+    """Make the types of ``nodes`` what a full run gives: those a firing produced, and the
+    superclasses of each (the compiled rules write them). Returns the type triples added and removed."""
+    if not nodes:
         return [], []
-    nodes = f"VALUES ?x {{ {' '.join(row['x'].n3() for row in rows)} }}"
     wanted = set()
-    for row in store.select(f"SELECT DISTINCT ?x ?c WHERE {{ {nodes} GRAPH <{G.JUSTIFICATIONS}> {{ ?st <{RDF}subject> ?x ; "
-                            f"<{RDF}predicate> <{RDF_TYPE}> ; <{RDF}object> ?c . ?f <{G.RG}produced> ?st }} }}"):
-        wanted |= {(row["x"], RDF_TYPE, URIRef(d)) for d in supers.get(str(row["c"]), ())} | {(row["x"], RDF_TYPE, row["c"])}
+    for firing in F.firings_producing(store, G.JUSTIFICATIONS, nodes, analyses):
+        for x, p, c in F.products(analyses[firing.rule], firing):
+            if p == RDF_TYPE and x in nodes:
+                wanted |= {(x, RDF_TYPE, URIRef(d)) for d in supers.get(str(c), ())} | {(x, RDF_TYPE, c)}
+    values = f"VALUES ?x {{ {' '.join(n.n3() for n in sorted(nodes, key=str))} }}"
     held = {(row["x"], RDF_TYPE, row["d"]) for row in store.select(
-        f"SELECT ?x ?d WHERE {{ {nodes} GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} }}")}
+        f"SELECT ?x ?d WHERE {{ {values} GRAPH <{G.CONCLUSIONS}> {{ ?x a ?d }} }}")}
     added, removed = sorted(wanted - held), sorted(held - wanted)
     store.clear(WANTED, GONE)
     store.add(WANTED, added)
@@ -224,21 +235,22 @@ def _types(store: Store, supers: dict[str, set[str]]) -> tuple[list[tuple], list
     return added, removed
 
 
-def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None, *, as_of: dt.date,
+def _reapply(store: Store, rule: Rule, analyses: dict[str, RuleAnalysis], focus: set | None, *, as_of: dt.date,
              supers: dict[str, set[str]], recursive: set[str]) -> tuple[list[tuple], list[tuple]]:
     """Withdraw the rule's firings at ``focus`` (all, if None), apply it there again; returns the
     conclusions added and removed. ``recursive`` names the rules of recursive components."""
-    store.clear(SCRATCH_C, SCRATCH_J, WITHDRAWN, CANDIDATES, GONE)
+    analysis = analyses[rule.iri]
+    store.clear(SCRATCH_C, SCRATCH_J, WITHDRAWN, GONE)
     where_focus = (f"?f <{G.RG}focus> ?this . VALUES ?this {{ {' '.join(n.n3() for n in focus)} }}"
                    if focus is not None else "")
     store.update(f"INSERT {{ GRAPH <{WITHDRAWN}> {{ ?f ?x ?y }} }} WHERE {{ GRAPH <{G.JUSTIFICATIONS}> {{ "
                  f"?f <{G.RG}firedRule> <{rule.iri}> . {where_focus} ?f ?x ?y }} }}")
-    store.update(f"INSERT {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }} }} "
-                 f"WHERE {{ GRAPH <{WITHDRAWN}> {{ ?f <{G.RG}produced> ?st }} GRAPH <{G.JUSTIFICATIONS}> {{ "
-                 f"?st <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o }} }}")
+    withdrawn = F.read(store.triples(WITHDRAWN), analyses)
+    candidates = F.produced_by(withdrawn, analyses)  # what the withdrawn firings wrote
     _delete(store, G.JUSTIFICATIONS, WITHDRAWN)
     store.update(compile_rule(rule, analysis, as_of=as_of, read_graphs=READ, conclusions_graph=SCRATCH_C,
-                              justifications_graph=SCRATCH_J, focus=sorted(focus, key=str) if focus is not None else None))
+                              justifications_graph=SCRATCH_J, supers=supers,
+                              focus=sorted(focus, key=str) if focus is not None else None))
     lost = store.ask(f"ASK {{ GRAPH <{WITHDRAWN}> {{ ?f <{G.RG}firedRule> ?r }} "
                      f"FILTER NOT EXISTS {{ GRAPH <{SCRATCH_J}> {{ ?f <{G.RG}firedRule> ?r }} }} }}")
     if lost and rule.iri in recursive:  # what it still derives may rest on a cycle through the lost firing
@@ -246,24 +258,17 @@ def _reapply(store: Store, rule: Rule, analysis: RuleAnalysis, focus: set | None
     added = _triples(store, SCRATCH_C, absent_from=G.CONCLUSIONS)
     _insert(store, G.CONCLUSIONS, SCRATCH_C)
     _insert(store, G.JUSTIFICATIONS, SCRATCH_J)
-    if lost and recursive:  # a product kept alive only by a recursive rule's firing may rest on itself
-        others = " ".join(f"<{r}>" for r in sorted(recursive))
-        if store.ask(f"ASK {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?s }} GRAPH <{G.JUSTIFICATIONS}> {{ "
-                     f"?f <{G.RG}produced> ?st ; <{G.RG}firedRule> ?r }} VALUES ?r {{ {others} }} "
-                     f"FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?g <{G.RG}produced> ?st ; "
-                     f"<{G.RG}firedRule> ?r2 }} FILTER (?r2 NOT IN ({others.replace(' ', ', ')})) }} }}"):
-            raise _FallBack(f"a conclusion rule <{rule.iri}> no longer derives is still derived by a recursive rule")
+    producers = _producers(store, candidates, analyses) if candidates else {}
+    if lost and recursive and any(rules and rules <= recursive for rules in producers.values()):
+        # a product kept alive only by a recursive rule's firing may rest on itself
+        raise _FallBack(f"a conclusion rule <{rule.iri}> no longer derives is still derived by a recursive rule")
     # a withdrawn product that no firing produces any more is no longer a conclusion
-    store.update(f"INSERT {{ GRAPH <{GONE}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{CANDIDATES}> {{ ?st <{RDF}subject> ?s ; "
-                 f"<{RDF}predicate> ?p ; <{RDF}object> ?o }} FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> "
-                 f"{{ ?other <{G.RG}produced> ?st }} }} }}")
-    removed = _triples(store, GONE)
+    removed = sorted(t for t in candidates if t not in producers)
+    store.add(GONE, removed)
     _delete(store, G.CONCLUSIONS, GONE)
-    if supers:
-        more_added, more_removed = _types(store, supers)
-        added += more_added
-        removed += more_removed
-    return added, removed
+    typed = {t[0] for t in added if t[1] == RDF_TYPE} | {t[0] for t in candidates if t[1] == RDF_TYPE}
+    more_added, more_removed = _types(store, typed, analyses, supers)
+    return added + more_added, removed + more_removed
 
 
 def _entailments(store: Store, tbox: TBox) -> list[tuple]:
@@ -290,16 +295,6 @@ def _entailments(store: Store, tbox: TBox) -> list[tuple]:
     _delete(store, G.ENTAILMENTS, CANDIDATES)
     _insert(store, G.ENTAILMENTS, SCRATCH_E)
     return gained + lost
-
-
-def _collect_statements(store: Store) -> None:
-    """Reified statements no remaining firing refers to go, as a full run would not write them."""
-    store.clear(WITHDRAWN)
-    store.update(f"INSERT {{ GRAPH <{WITHDRAWN}> {{ ?st ?x ?y }} }} WHERE {{ "
-                 f"{{ SELECT DISTINCT ?st WHERE {{ GRAPH <{JOURNAL[G.JUSTIFICATIONS][1]}> {{ ?f ?link ?st }} {LINKS} }} }} "
-                 f"FILTER NOT EXISTS {{ GRAPH <{G.JUSTIFICATIONS}> {{ ?g ?link ?st }} {LINKS} }} "
-                 f"GRAPH <{G.JUSTIFICATIONS}> {{ ?st ?x ?y }} }}")
-    _delete(store, G.JUSTIFICATIONS, WITHDRAWN)
 
 
 def _add_new_facts(store: Store, triples: Sequence[Triple]) -> list[tuple]:
@@ -354,8 +349,7 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
         delta.extend(new)
         current = "OWL materialisation"
         delta.extend(_entailments(store, tbox))
-        written = {c for a in analyses.values() for sig in a.writes if sig.predicate == str(RDF_TYPE) for c in sig.classes}
-        supers = {c: tbox.superclasses[c] for c in written if len(tbox.superclasses.get(c, ())) > 1}
+        supers = tbox.superclasses
         recursive = {r.iri for c in components if c.recursive for r in c.rules}
         for number, component in enumerate(components, 1):
             round_delta, seen = delta, delta.size
@@ -368,7 +362,7 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
                     say(f"stratum {number}: {rule.iri.rsplit('/', 1)[-1]} at "
                         f"{'every focus node' if focus is None else len(focus)}")
                     report.rules[rule.iri] = -1 if focus is None else report.rules.get(rule.iri, 0) + len(focus)
-                    added, removed = _reapply(store, rule, analyses[rule.iri], focus, as_of=as_of, supers=supers,
+                    added, removed = _reapply(store, rule, analyses, focus, as_of=as_of, supers=supers,
                                               recursive=recursive)
                     delta.extend(added)
                     delta.extend(removed)
@@ -380,8 +374,6 @@ def add_facts(store: Store, rule_base: RuleBase, tbox: TBox, triples: Sequence[T
             else:
                 raise ReasoningError(f"no fixpoint after {max_rounds} rounds in rules "
                                      + ", ".join(r.iri for r in component.rules))
-        current = "removing statements no firing refers to"
-        _collect_statements(store)
         report.conclusions_added = store.count(JOURNAL[G.CONCLUSIONS][0])
         report.conclusions_removed = store.count(JOURNAL[G.CONCLUSIONS][1])
         store.clear(*ALL)

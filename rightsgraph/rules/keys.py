@@ -1,17 +1,14 @@
-"""Deterministic names for statements and rule firings, computed the same way in SPARQL and in Python.
+"""Canonical keys of RDF terms, for deterministic names of rule firings.
 
-A statement's IRI is the SHA-1 of a canonical key of its three terms; the engine computes it inside
-the store while a rule fires, and :mod:`rightsgraph.explain` computes it in Python to look up which
-firing produced a triple. The two must agree character for character: ``tests/test_engine.py`` checks it.
+A firing's IRI is the SHA-1 of its rule and the keys of its variables' values, computed inside the
+store while the rule fires (:mod:`rightsgraph.rules.compile`). The key keeps the datatype and
+language of a literal, so ``"1"`` and ``1`` never name the same firing; :func:`term_key` is the same
+key computed in Python, and ``tests/test_engine.py`` checks that the two agree.
 """
 from __future__ import annotations
 
-import hashlib
-
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Node
-
-from rightsgraph.graphs import STATEMENT_BASE
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -24,11 +21,6 @@ def term_key(term: Node) -> str:
         datatype = str(term.datatype) if term.datatype else (RDF_LANGSTRING if term.language else XSD_STRING)
         return f'"{term}"^^<{datatype}>@{term.language or ""}'
     raise TypeError(f"no key for {term!r}")
-
-
-def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
-    key = f"{term_key(s)} {term_key(p)} {term_key(o)}"
-    return URIRef(STATEMENT_BASE + hashlib.sha1(key.encode("utf-8")).hexdigest())
 
 
 def sparql_string(text: str) -> str:

@@ -72,6 +72,10 @@ class Store(ABC):
     def count(self, graph: str) -> int:
         """The number of triples in a named graph."""
 
+    def has_triples(self, graph: str) -> bool:
+        """Whether a named graph holds at least one triple (cheaper than counting it)."""
+        return self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+
     @abstractmethod
     def graph_names(self) -> list[str]:
         """The named graphs that hold at least one triple."""

@@ -111,6 +111,9 @@ class OxigraphStore(Store):
         rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         return int(next(iter(rows))["n"].value)
 
+    def has_triples(self, graph: str) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
+
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
                       and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
