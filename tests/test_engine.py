@@ -220,6 +220,12 @@ def test_firing_keys_agree_between_sparql_and_python(term):
     assert str(rows[0]["k"]) == term_key(term)
 
 
+def test_an_unbound_variable_has_a_key_of_its_own():
+    from rdflib import Variable
+    rows = OxigraphStore().select(f"SELECT ?k WHERE {{ OPTIONAL {{ ?a ?b ?x }} BIND({sparql_key(Variable('x'))} AS ?k) }}")
+    assert str(rows[0]["k"]) == term_key(None) == "-"
+
+
 def test_a_bind_reading_a_variable_its_group_cannot_bind_is_refused():
     kb = KnowledgeBase(rules_dir=FIXTURES / "bad")
     from rightsgraph.rules.analysis import analyse

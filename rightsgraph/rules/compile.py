@@ -89,7 +89,7 @@ def firing_record(rule: Rule, analysis: RuleAnalysis) -> tuple[str, str]:
     produced = firings.produced_variable(analysis)
     if produced is not None and produced not in keyed:
         keyed.append(produced)
-    parts = [sparql_string(rule.iri)] + [f'COALESCE({sparql_key(v)}, "-")' for v in keyed]
+    parts = [sparql_string(rule.iri)] + [sparql_key(v) for v in keyed]
     key = ', " ", '.join(parts)
     bind = f"BIND(IRI(CONCAT({sparql_string(FIRING_BASE)}, SHA1(CONCAT({key})))) AS {firing})"
     return " ".join(record), bind
@@ -97,16 +97,17 @@ def firing_record(rule: Rule, analysis: RuleAnalysis) -> tuple[str, str]:
 
 def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_graphs: tuple[str, ...],
                  conclusions_graph: str, justifications_graph: str, focus: Sequence[object] | None = None,
-                 supers: Mapping[str, set[str]] | None = None) -> str:
+                 supers: Mapping[str, set[str]] | None = None, dialect: str = "generic") -> str:
     """The SPARQL update that applies ``rule`` once over ``read_graphs`` (to the ``focus`` nodes only,
-    if given: incremental reasoning re-applies a rule where a change can reach)."""
+    if given: incremental reasoning re-applies a rule where a change can reach), written for a store
+    of ``dialect`` (see :mod:`rightsgraph.rules.optimise`)."""
     template = " ".join(f"{_n3(s)} {_n3(p)} {_n3(o)} ."
                         for s, p, o in [*analysis.template, *_supertypes(analysis.template, supers or {})])
     record, bind = firing_record(rule, analysis)
     using = " ".join(f"USING <{g}>" for g in read_graphs)
     where_text = analysis.where_text
     if focus is None:  # a full run: anti-joins; a focused one checks its few solutions one by one
-        where_text = optimise(rule.prologue, where_text, analysis.uses_this)
+        where_text = optimise(rule.prologue, where_text, analysis.uses_this, dialect=dialect)
     inner = where_text.strip()[1:-1]
     if analysis.uses_this:
         only = f"VALUES ?this {{ {' '.join(_n3(node) for node in focus)} }}\n" if focus is not None else ""

@@ -151,7 +151,7 @@ def run(store: Store, rule_base: RuleBase, tbox: TBox, *, jurisdictions: Sequenc
     compiled = {
         rule.iri: compile_rule(rule, analyses[rule.iri], as_of=as_of, read_graphs=graphs.rule_input,
                                conclusions_graph=graphs.conclusions, justifications_graph=graphs.justifications,
-                               supers=tbox.superclasses)
+                               supers=tbox.superclasses, dialect=store.dialect)
         for rule in rules
     }
     store.clear(*G.STAGED.derived)

@@ -11,15 +11,18 @@ from rdflib import Literal, URIRef, Variable
 from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def term_key(term: Node) -> str:
+def term_key(term: Node | None) -> str:
+    """``<iri>``, ``"lexical"@lang^^`` for a language-tagged literal, ``"lexical"@^^datatype`` for any
+    other, ``-`` for an unbound variable."""
+    if term is None:
+        return "-"
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype else (RDF_LANGSTRING if term.language else XSD_STRING)
-        return f'"{term}"^^<{datatype}>@{term.language or ""}'
+        datatype = "" if term.language else str(term.datatype or XSD_STRING)
+        return f'"{term}"@{term.language or ""}^^{datatype}'
     raise TypeError(f"no key for {term!r}")
 
 
@@ -29,9 +32,14 @@ def sparql_string(text: str) -> str:
 
 
 def sparql_key(term: object) -> str:
-    """A SPARQL expression giving :func:`term_key` of a variable or constant."""
+    """A SPARQL expression giving :func:`term_key` of a variable (bound or not) or a constant.
+
+    Written with ``BOUND`` and ``IF`` only, and without the datatype of a language-tagged literal,
+    because servers differ there: Virtuoso 7.2 gives ``STR`` of an unbound variable as ``""`` where
+    Oxigraph raises an error, and ``DATATYPE`` of ``"x"@en`` as ``""`` where SPARQL 1.1 says
+    ``rdf:langString``."""
     if isinstance(term, Variable):
         v = term.n3()
-        return (f'IF(isIRI({v}), CONCAT("<", STR({v}), ">"), '
-                f'CONCAT("\\"", STR({v}), "\\"^^<", STR(DATATYPE({v})), ">@", LANG({v})))')
+        return (f'IF(BOUND({v}), IF(isIRI({v}), CONCAT("<", STR({v}), ">"), CONCAT("\\"", STR({v}), "\\"@", '
+                f'LANG({v}), "^^", IF(LANG({v}) = "", STR(DATATYPE({v})), ""))), "-")')
     return sparql_string(term_key(term))  # type: ignore[arg-type]

@@ -247,6 +247,9 @@ def box_unions(where: str) -> str:
     return text
 
 
-def optimise(prologue: str, where: str, this_is_bound: bool = True) -> str:
-    """Both rewrites, for a full run."""
-    return box_unions(not_exists_as_minus(prologue, where, this_is_bound))
+def optimise(prologue: str, where: str, this_is_bound: bool = True, *, dialect: str = "generic") -> str:
+    """The rewrites for a full run on a store of the given dialect. Unions are boxed for Oxigraph
+    only: the nested loop is Oxigraph's, and Virtuoso 7.2 drops solutions of a ``SELECT *`` over a
+    union whose branches bind different variables."""
+    where = not_exists_as_minus(prologue, where, this_is_bound)
+    return box_unions(where) if dialect == "oxigraph" else where

@@ -29,6 +29,8 @@ class Store(ABC):
 
     #: A name for messages: the path, ``memory`` or the endpoint URL.
     location: str
+    #: Which SPARQL engine answers: ``oxigraph``, ``virtuoso`` or ``generic``; rules are compiled for it.
+    dialect: str = "generic"
 
     @abstractmethod
     def select(

@@ -26,6 +26,8 @@ _FORMATS = {
 class OxigraphStore(Store):
     """pyoxigraph's :class:`~pyoxigraph.Store`; ``path=None`` keeps everything in memory."""
 
+    dialect = "oxigraph"
+
     def __init__(self, *, path: str | Path | None = None) -> None:
         self.location = str(path) if path else "memory"
         try:
