@@ -7,10 +7,12 @@ tests/test_differential_pyshacl.py, where pyshacl runs the rules as written.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph
 
-from rightsgraph.rules.optimise import box_unions, not_exists_as_minus, optimise
+from rightsgraph.rules.optimise import box_unions, exists_as_flags, not_exists_as_minus, optimise
 
 PROLOGUE = "PREFIX : <http://example.org/>\n"
 DATA = """
@@ -86,3 +88,23 @@ def test_only_oxigraph_gets_boxed_unions():
     where = "{ ?act a :Act . { ?act :actsOn ?work } UNION { ?act :x ?work } }"
     assert "SELECT" in optimise(PROLOGUE, where, dialect="oxigraph")
     assert optimise(PROLOGUE, where, dialect="virtuoso") == where
+
+
+@pytest.mark.parametrize("where", [
+    "{ ?this a :Generation . FILTER (EXISTS { ?this :parameter ?s } || EXISTS { ?this :prompt ?p . ?p :terms 3 }) }",
+    "{ ?this a :Generation . FILTER (!EXISTS { ?this :parameter ?s } && NOT EXISTS { ?this :prompt ?p }) }",
+    # the same pattern twice shares one flag
+    "{ ?this a :Generation . FILTER ((EXISTS { ?this :parameter ?s } && EXISTS { ?this :prompt ?p }) "
+    "|| (!EXISTS { ?this :parameter ?s } && !EXISTS { ?this :prompt ?p })) }",
+])
+def test_exists_in_a_filter_becomes_a_flag_and_means_the_same(where):
+    rewritten = exists_as_flags(PROLOGUE, where)
+    assert "EXISTS" not in rewritten and "BOUND(?__exists0)" in rewritten
+    assert rewritten.count("OPTIONAL") == len(set(re.findall(r"\?__exists\d+", rewritten)))
+    strip = {tuple(kv for kv in row if not kv[0].startswith("__exists")) for row in solutions(rewritten)}
+    assert strip == solutions(where)
+
+
+def test_exists_reading_a_variable_that_may_be_unbound_is_left_alone():
+    where = "{ ?this a :Generation OPTIONAL { ?this :prompt ?p } FILTER (EXISTS { ?p :terms 3 }) }"
+    assert exists_as_flags(PROLOGUE, where) == where

@@ -111,6 +111,15 @@ def query_form(text: str) -> str:
 _BAD_IRI_CHARS = set('<>"{}|^`\\ \t\r\n')
 
 
+def check_bindings(bindings: Mapping[str, Identifier]) -> None:
+    """Refuse an IRI holding characters an IRI cannot hold: bound as text, it could inject SPARQL."""
+    for name in sorted(bindings):
+        value = bindings[name]
+        if isinstance(value, URIRef) and _BAD_IRI_CHARS & set(str(value)):
+            from rightsgraph.errors import InputError
+            raise InputError(f"parameter {name}: {str(value)!r} is not a valid IRI")
+
+
 def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:
     """Bind variables with a trailing ``VALUES`` block (SPARQL 1.1, section 10.2.2).
 
@@ -119,11 +128,7 @@ def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:
     """
     if not bindings:
         return query
+    check_bindings(bindings)
     names = sorted(bindings)
-    for name in names:
-        value = bindings[name]
-        if isinstance(value, URIRef) and _BAD_IRI_CHARS & set(str(value)):
-            from rightsgraph.errors import InputError
-            raise InputError(f"parameter {name}: {str(value)!r} is not a valid IRI")
     row = " ".join(bindings[n].n3() for n in names)
     return f"{query}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from rightsgraph.errors import StoreError
-from rightsgraph.store.base import Row, Rows, Store, Triple, with_values
+from rightsgraph.store.base import Row, Rows, Store, Triple, check_bindings, with_values
 from rightsgraph.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS = {
@@ -44,7 +44,17 @@ class OxigraphStore(Store):
         else:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         try:
-            return self._store.query(with_values(query, bindings), **options)
+            if bindings:
+                check_bindings(bindings)
+                try:
+                    # Oxigraph substitutes the values before planning (SEP-0007), so a bound
+                    # parameter starts the evaluation, where a trailing VALUES block is joined last
+                    # (a justification tree took 33 s that way at 100k facts, against milliseconds)
+                    substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+                    return self._store.query(query, substitutions=substitutions, **options)
+                except RuntimeError:  # it substitutes projected variables only
+                    return self._store.query(with_values(query, bindings), **options)
+            return self._store.query(query, **options)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:
