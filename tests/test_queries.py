@@ -285,23 +285,24 @@ def test_rules_citing_source(li):
 
 def test_justification_tree(li):
     prompt = one(li, "ProtectionDetermination", "case:li-v-liu/positivePrompt")
-    cols = ("node", "rule", "premiseSubject", "premisePredicate", "premiseObject")
+    cols = ("node", "rule", "variable", "value")
     assert cells(run(li, "justification-tree", conclusion=prompt), *cols) == [
-        (curie(prompt), "rule:cn/prompt-not-protected", "case:li-v-liu/positivePrompt", "rdf:type", "rg:Prompt"),
+        (curie(prompt), "rule:cn/prompt-not-protected", "this", "case:li-v-liu/positivePrompt"),
     ]
     # the watermark infringement rests, recursively, on ownership, authorship and protection
     crop = one(li, "InfringementDetermination", "case:li-v-liu/liuWatermarkCrop")
     rows = run(li, "justification-tree", conclusion=crop)
+    assert {compact(r["conclusion"]) for r in rows} == {curie(crop)}
     assert sorted({(compact(r["node"]).split("/")[1], compact(r["rule"])) for r in rows}) == [
         ("authorship", "rule:cn/aigc-user-is-author"),
         ("infringement", "rule:cn/attribution-removal-infringement"),
         ("ownership", "rule:cn/moral-rights-stay-with-author"),
         ("protection", "rule:cn/aigc-output-is-work"),
     ]
-    leaves = {(compact(r["premiseSubject"]), compact(r["premisePredicate"]), compact(r["premiseObject"]))
-              for r in rows}
-    assert ("case:li-v-liu/liuWatermarkCrop", "rg:actor", "case:li-v-liu/Liu") in leaves
-    assert ("case:li-v-liu/generation", "rg:evidencedBy", "case:li-v-liu/processRecord") in leaves
+    values = {(compact(r["rule"]), str(r["variable"]), compact(r["value"])) for r in rows}
+    assert ("rule:cn/attribution-removal-infringement", "this", "case:li-v-liu/liuWatermarkCrop") in values
+    assert ("rule:cn/attribution-removal-infringement", "actor", "case:li-v-liu/Liu") in values
+    assert ("rule:cn/aigc-output-is-work", "rec", "case:li-v-liu/processRecord") in values
     assert run(li, "justification-tree", conclusion="case:li-v-liu/nothing") == []
 
 
