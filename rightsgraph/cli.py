@@ -50,6 +50,9 @@ def _kb(files: tuple[str, ...], cases: tuple[str, ...], store: str | None, endpo
         kb = KnowledgeBase(store=backend)
     else:
         kb = KnowledgeBase(store)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:  # a store on disk is locked while open: release it when the command ends
+        ctx.call_on_close(kb.store.close)
     for case in cases:
         kb.load_case(case)
     if files:

@@ -314,7 +314,7 @@ def validate_in_store(store: Store, shapes: Graph, *, graphs: Sequence[str],
                 path=path_text if not isinstance(path, BNode) else None,
                 value=value.n3() if value is not None else None,
                 shape=str(constraint.source_shape) if isinstance(constraint.source_shape, URIRef) else None,
-                source=(sources or {}).get(str(focus))))
+                source=sources.get(str(focus)) if sources is not None else None))
     results.sort(key=lambda r: (r.source or "", r.focus, r.path or "", r.message))
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms, results)

@@ -102,6 +102,6 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph | None = None,
             path=path.n3() if isinstance(path, URIRef) else (str(path) if path is not None else None),
             value=value.n3() if value is not None else None,
             shape=str(shape) if isinstance(shape, URIRef) else None,
-            source=(sources or {}).get(str(focus))))
+            source=sources.get(str(focus)) if sources is not None else None))
     results.sort(key=lambda r: (r.source or "", r.focus, r.path or "", r.message))
     return ValidationReport(bool(conforms), results, report)

@@ -34,6 +34,30 @@ def test_malformed_json_ld_names_file_and_position(tmp_path):
     assert str(bad) in str(caught.value) and caught.value.line == 2
 
 
+def test_a_large_n_triples_file_the_store_parses_itself_names_file_line_and_column_too(tmp_path):
+    """N-Triples without blank nodes goes straight into the store; a syntax error there is the same
+    one clear line, and nothing was written."""
+    bad = tmp_path / "platform.nt"
+    good = "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(1000))
+    bad.write_text(good + "<http://example.org/x> <http://example.org/p> \"unterminated .\n" + good)
+    kb = KnowledgeBase()
+    with pytest.raises(ParseError) as caught:
+        kb.load(bad)
+    assert caught.value.line == 1001 and str(caught.value).startswith(f"{bad}:1001:")
+    assert not kb.store.has_triples("https://w3id.org/rightsgraph/graph/facts")
+
+
+def test_a_file_the_store_parsed_itself_is_named_in_validation_reports(tmp_path):
+    source = tmp_path / "outputs.nt"
+    source.write_text("<http://example.org/out> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                      "<https://w3id.org/rightsgraph/ontology#AIGeneratedOutput> .\n")
+    kb = KnowledgeBase()
+    assert kb.load(source).triples == 1
+    report = kb.validate()
+    assert not report.conforms  # an output without its generation
+    assert {r.source for r in report.results} == {str(source)}
+
+
 def test_a_load_that_fails_half_way_leaves_the_store_as_it_was():
     kb = KnowledgeBase()
     kb.load(CASE)

@@ -99,10 +99,6 @@ def _variables(node: object, found: set[Variable]) -> set[Variable]:
     return found
 
 
-def _values_rows(node: CompValue) -> list[dict]:
-    inner = node.get("p")
-    rows = inner.get("res") if isinstance(inner, CompValue) else None
-    return list(rows or [])
 
 
 def _certain(node: object) -> set[Variable]:
@@ -123,9 +119,12 @@ def _certain(node: object) -> set[Variable]:
     if name == "Graph":
         term = node.term
         return _certain(node.p) | ({term} if isinstance(term, Variable) else set())
-    if name == "ToMultiSet":
-        rows = _values_rows(node)
-        return set.intersection(*({v for v, val in row.items() if val is not None} for row in rows)) if rows else set()
+    if name == "ToMultiSet":  # inline VALUES, or a sub-select
+        inner = node.p
+        if isinstance(inner, CompValue) and inner.name == "values":
+            rows = [row for row in inner.get("res") or [] if isinstance(row, dict)]
+            return set.intersection(*({v for v, val in row.items() if val is not None} for row in rows)) if rows else set()
+        return _certain(inner)
     return set()
 
 
@@ -368,7 +367,12 @@ def optimise(prologue: str, where: str, this_is_bound: bool = True, *, dialect: 
     """The rewrites for a full run on a store of the given dialect. Unions and ``EXISTS`` are
     rewritten for Oxigraph only: the nested loops are Oxigraph's, and Virtuoso 7.2 drops solutions
     of a ``SELECT *`` over a union whose branches bind different variables."""
-    where = not_exists_as_minus(prologue, where, this_is_bound)
-    if dialect != "oxigraph":
-        return where
-    return box_unions(exists_as_flags(prologue, where, this_is_bound))
+    steps = [lambda w: not_exists_as_minus(prologue, w, this_is_bound)]
+    if dialect == "oxigraph":
+        steps += [lambda w: exists_as_flags(prologue, w, this_is_bound), box_unions]
+    for step in steps:
+        try:
+            where = step(where)
+        except Exception:  # noqa: BLE001 - a rewrite is an optimisation: what it cannot read stays as written
+            pass
+    return where

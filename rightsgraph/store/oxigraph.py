@@ -111,6 +111,10 @@ class OxigraphStore(Store):
         self._store.extend(quads)  # one transaction: all or nothing
         return len(quads)
 
+    def load_bytes(self, graph: str, data: bytes, format: ox.RdfFormat, *, base_iri: str | None = None) -> None:
+        """Parse and add in one transaction (a syntax error raises ``SyntaxError`` and writes nothing)."""
+        self._store.load(input=data, format=format, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+
     def add_oxigraph_quads(self, quads: list[ox.Quad]) -> None:
         """Fast path for the loader: quads already in pyoxigraph's terms."""
         self._store.extend(quads)
@@ -131,7 +135,10 @@ class OxigraphStore(Store):
                       and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
 
     def close(self) -> None:
-        self._store.flush()
+        """Flush to disk and let go of the store, which releases the directory's lock."""
+        if self._store is not None and self.location != "memory":
+            self._store.flush()
+            self._store = None  # type: ignore[assignment]
 
     @property
     def native(self) -> ox.Store:
