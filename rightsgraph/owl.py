@@ -85,6 +85,13 @@ class TBox:
         tbox.superproperties = _closure(sp)
         return tbox
 
+    def fingerprint(self) -> str:
+        """Everything stratification depends on, as text (a cache key)."""
+        def closed(relation: dict[str, set[str]]) -> list:
+            return sorted((k, sorted(v)) for k, v in relation.items())
+        return repr((closed(self.superclasses), closed(self.superproperties), sorted(self.inverses),
+                     sorted(self.transitive), sorted(self.symmetric)))
+
     def is_subclass(self, sub: str, sup: str) -> bool:
         return sub == sup or sup in self.superclasses.get(sub, ())
 

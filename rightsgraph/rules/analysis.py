@@ -9,14 +9,10 @@ the same group, the classes of that subject; ``rdf:type`` patterns carry their c
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
-from pathlib import Path as FilePath
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
@@ -25,6 +21,7 @@ from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from rightsgraph.errors import RuleError
+from rightsgraph.rules.cache import cached
 from rightsgraph.rules.locality import Locality, localities
 from rightsgraph.rules.model import Rule
 
@@ -60,6 +57,8 @@ class RuleAnalysis:
     localities: list[Locality] = field(default_factory=list)
     #: False if a change must re-apply the rule to every focus node (no ``$this``, an aggregate, ...)
     local: bool = True
+    #: the WHERE rewritten for a full run on each store dialect (:mod:`rightsgraph.rules.optimise`)
+    rewritten: dict[str, str] = field(default_factory=dict)
 
 
 def _skip_string(text: str, i: int) -> int:
@@ -287,52 +286,20 @@ def _plain(term: object) -> bool:
     return isinstance(term, (URIRef, Variable, Literal))
 
 
-def _cache_dir() -> FilePath | None:
-    """Where analyses are kept between runs (``RIGHTSGRAPH_CACHE=0`` turns it off)."""
-    setting = os.environ.get("RIGHTSGRAPH_CACHE")
-    if setting == "0":
-        return None
-    if setting:
-        return FilePath(setting)
-    return FilePath(os.environ.get("XDG_CACHE_HOME", FilePath.home() / ".cache")) / "rightsgraph"
-
-
-def _cache_key(rule: Rule) -> str:
+def cache_key(rule: Rule) -> str:
+    """Everything a rule's analysis depends on."""
     import rdflib
-    text = repr((rule.construct, rule.prefixes, rule.targets, rdflib.__version__, _ANALYSIS_VERSION))
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return repr((rule.construct, rule.prefixes, rule.targets, rdflib.__version__, _ANALYSIS_VERSION))
 
 
-_ANALYSIS_VERSION = 9  # bump when RuleAnalysis or the analysis changes
+_ANALYSIS_VERSION = 10  # bump when RuleAnalysis, the analysis or the rewrites change
 
 
 @lru_cache(maxsize=None)
 def analyse(rule: Rule) -> RuleAnalysis:
-    """Parse a rule's query and work out its template, premises and signatures.
-
-    rdflib's SPARQL parser takes about 0.4 s a rule, so analyses are cached in the process and on
-    disk, keyed by a hash of everything they depend on; a cache that cannot be read or written is
-    simply not used.
-    """
-    directory = _cache_dir()
-    path = directory / f"analysis-{_cache_key(rule)}.pickle" if directory else None
-    if path is not None and path.exists():
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # noqa: BLE001 - a stale or corrupt cache entry is recomputed
-            pass
-    analysis = _analyse(rule)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(analysis, handle)
-            tmp.replace(path)
-        except OSError:
-            pass
-    return analysis
+    """Parse a rule's query and work out its template, premises and signatures (cached in the
+    process and on disk: :mod:`rightsgraph.rules.cache`)."""
+    return cached("analysis", cache_key(rule), lambda: _analyse(rule))
 
 
 def _analyse(rule: Rule) -> RuleAnalysis:
@@ -398,6 +365,8 @@ def _analyse(rule: Rule) -> RuleAnalysis:
         analysis.negates |= _signatures(target_patterns + group) - _signatures(target_patterns)
     analysis.writes = _signatures(template)
     analysis.localities, analysis.local = localities(algebra.p, target_patterns, uses_this=uses_this)
+    from rightsgraph.rules.optimise import DIALECTS, optimise  # it reads WHERE texts with this module's scanner
+    analysis.rewritten = {d: optimise(rule.prologue, where, uses_this, dialect=d) for d in DIALECTS}
     return analysis
 
 

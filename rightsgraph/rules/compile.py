@@ -24,7 +24,6 @@ from rightsgraph.rules import firings
 from rightsgraph.rules.analysis import RuleAnalysis
 from rightsgraph.rules.keys import sparql_key, sparql_string
 from rightsgraph.rules.model import Rule
-from rightsgraph.rules.optimise import optimise
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -107,7 +106,7 @@ def compile_rule(rule: Rule, analysis: RuleAnalysis, *, as_of: dt.date, read_gra
     using = " ".join(f"USING <{g}>" for g in read_graphs)
     where_text = analysis.where_text
     if focus is None:  # a full run: anti-joins; a focused one checks its few solutions one by one
-        where_text = optimise(rule.prologue, where_text, analysis.uses_this, dialect=dialect)
+        where_text = analysis.rewritten.get(dialect) or analysis.rewritten.get("generic") or where_text
     inner = where_text.strip()[1:-1]
     if analysis.uses_this:
         only = f"VALUES ?this {{ {' '.join(_n3(node) for node in focus)} }}\n" if focus is not None else ""

@@ -42,6 +42,8 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rightsgraph.rules.analysis import _is_iri_at, _match_brace, _skip_string
 
 THIS = Variable("this")
+#: the store dialects rules are rewritten for (a store of another dialect gets ``generic``)
+DIALECTS = ("generic", "oxigraph")
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.IGNORECASE)
 
 
