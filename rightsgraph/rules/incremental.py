@@ -132,6 +132,8 @@ class Delta:
 
     def __init__(self) -> None:
         self.by_predicate: dict[object, list[tuple]] = defaultdict(list)
+        #: by predicate and object: most patterns with a constant object are ``?x a <Class>``
+        self.by_predicate_object: dict[tuple, list[tuple]] = defaultdict(list)
         self.log: list[tuple] = []
 
     @property
@@ -141,6 +143,7 @@ class Delta:
     def extend(self, triples: Iterable[tuple]) -> None:
         for triple in triples:
             self.by_predicate[triple[1]].append(triple)
+            self.by_predicate_object[triple[1], triple[2]].append(triple)
             self.log.append(triple)
 
     def matching(self, pattern: tuple) -> list[tuple] | None:
@@ -149,8 +152,12 @@ class Delta:
         if not isinstance(p, (URIRef, Variable)):  # a property path
             preds, anything = path_predicates(p)
             return None if self.log and (anything or preds & set(map(str, self.by_predicate))) else []
-        candidates = (self.by_predicate.get(p, []) if isinstance(p, URIRef)
-                      else [t for ts in self.by_predicate.values() for t in ts])
+        if isinstance(p, URIRef) and not isinstance(o, Variable):
+            candidates = self.by_predicate_object.get((p, o), [])
+        elif isinstance(p, URIRef):
+            candidates = self.by_predicate.get(p, [])
+        else:
+            candidates = self.log
         rows = set()
         for triple in candidates:
             binding: dict[Variable, object] = {}
@@ -165,14 +172,21 @@ class Delta:
         return [dict(row) for row in rows]
 
 
-def _reach(store: Store, rows: list[dict], chain: str) -> set:
-    """Focus nodes joined by ``chain`` to the bindings of a changed pattern."""
-    if chain == "":
-        return {row[Variable("this")] for row in rows}
-    names = sorted({v for row in rows for v in row}, key=str)
-    values = " ".join("(" + " ".join(row[v].n3() for v in names) + ")" for row in rows)
-    query = f"SELECT DISTINCT ?this WHERE {{ VALUES ({' '.join(v.n3() for v in names)}) {{ {values} }} {chain} }}"
-    return {row["this"] for row in store.select(query, default_graphs=list(REACH)) if row.get("this") is not None}
+def _reach(store: Store, links: list[tuple[list[dict], str]]) -> set:
+    """Focus nodes joined by each chain to the bindings of its changed pattern: one query for all
+    (each chain a UNION branch of its own, bound by its VALUES)."""
+    focus, branches = set(), []
+    for rows, chain in links:
+        if chain == "":
+            focus |= {row[Variable("this")] for row in rows}
+            continue
+        names = sorted({v for row in rows for v in row}, key=str)
+        values = " ".join("(" + " ".join(row[v].n3() for v in names) + ")" for row in rows)
+        branches.append(f"{{ VALUES ({' '.join(v.n3() for v in names)}) {{ {values} }} {chain} }}")
+    if branches:
+        query = f"SELECT DISTINCT ?this WHERE {{ {' UNION '.join(branches)} }}"
+        focus |= {row["this"] for row in store.select(query, default_graphs=list(REACH)) if row.get("this") is not None}
+    return focus
 
 
 def _reads_any(rule: Rule, analysis: RuleAnalysis, delta: Delta) -> bool:
@@ -187,17 +201,19 @@ def _affected(store: Store, rule: Rule, analysis: RuleAnalysis, delta: Delta) ->
     """Focus nodes whose result the delta can change (``None``: any of them may change)."""
     if not analysis.local:  # patterns behind an aggregate, a sub-select, GRAPH, or no $this
         return None if _reads_any(rule, analysis, delta) else set()
-    focus: set = set()
+    if not _reads_any(rule, analysis, delta):
+        return set()
+    links: list[tuple[list[dict], str]] = []
     for locality in analysis.localities:
         rows = delta.matching(locality.pattern)
         if rows == []:
             continue
         if rows is None or locality.chain is None:
             return None
-        focus |= _reach(store, rows, locality.chain)
+        links.append((rows, locality.chain))
         if locality.also:
-            focus |= _reach(store, rows, render(locality.also, {v for row in rows for v in row}))
-    return focus
+            links.append((rows, render(locality.also, {v for row in rows for v in row})))
+    return _reach(store, links) if links else set()
 
 
 # -- one rule, re-applied where the change reaches --------------------------------------------------
