@@ -68,6 +68,7 @@ class Determination:
 
     @property
     def kind(self) -> str:
+        """The most specific kind (``kinds`` come most specific first)."""
         specific = [k for k in self.kinds if k != G.RG + "Determination"]
         return (specific or list(self.kinds) or [""])[0]
 
@@ -319,6 +320,9 @@ class KnowledgeBase:
                 d.status = str(o)
             else:
                 d.properties.setdefault(p, []).append(o)
+        depth = self.tbox.superclasses  # the most specific kind first: it is the one ``kind`` names
+        for d in found.values():
+            d.kinds = tuple(sorted(d.kinds, key=lambda k: (-len(depth.get(k, ())), k)))
         return list(found.values())
 
     def rights_holders(self, work: str, *, jurisdiction: str | None = None) -> list[Determination]:

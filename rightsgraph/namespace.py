@@ -122,6 +122,7 @@ class RG(DefinedNamespace):
     OnlineService: URIRef
     Open: URIRef
     OpenRelease: URIRef
+    OptedOutContribution: URIRef
     OriginalCreator: URIRef
     OutputAllocation: URIRef
     OutputGeneration: URIRef
@@ -169,6 +170,7 @@ class RG(DefinedNamespace):
     ToProvider: URIRef
     ToUser: URIRef
     Training: URIRef
+    TrainingDataContribution: URIRef
     TrainingSummaryDuty: URIRef
     TriplePattern: URIRef
     US_106_1_ReproductionRight: URIRef

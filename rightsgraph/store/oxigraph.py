@@ -23,6 +23,19 @@ _FORMATS = {
 }
 
 
+def _converter():
+    """``to_rdflib`` remembering what it converted: results repeat terms (a jurisdiction, a status,
+    a reason) thousands of times, and building an rdflib term validates its IRI every time."""
+    seen: dict = {}
+
+    def convert(term):
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = to_rdflib(term)
+        return found
+    return convert
+
+
 class OxigraphStore(Store):
     """pyoxigraph's :class:`~pyoxigraph.Store`; ``path=None`` keeps everything in memory."""
 
@@ -66,12 +79,12 @@ class OxigraphStore(Store):
             raise StoreError("expected a SELECT query")
         names = [v.value for v in result.variables]
         rows = Rows(variables=names)
+        convert = _converter()
         for solution in result:
             row = {}
-            for name in names:
-                value = solution[name]
+            for name, value in zip(names, solution):
                 if value is not None:
-                    row[name] = to_rdflib(value)
+                    row[name] = convert(value)
             rows.append(row)
         return rows
 
@@ -85,7 +98,8 @@ class OxigraphStore(Store):
         result = self._run(query, default_graphs, bindings)
         if not isinstance(result, ox.QueryTriples):
             raise StoreError("expected a CONSTRUCT or DESCRIBE query")
-        return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
+        convert = _converter()
+        return [(convert(t.subject), convert(t.predicate), convert(t.object)) for t in result]
 
     def query_serialized(self, query, *, result_format, default_graphs=None, bindings=None):
         result = self._run(query, default_graphs, bindings)
@@ -120,8 +134,9 @@ class OxigraphStore(Store):
         self._store.extend(quads)
 
     def triples(self, graph: str) -> Iterable[Triple]:
+        convert = _converter()
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+            yield convert(q.subject), convert(q.predicate), convert(q.object)
 
     def count(self, graph: str) -> int:
         rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
