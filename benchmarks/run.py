@@ -289,10 +289,13 @@ def table(results: dict) -> str:
     lines = ["| size (triples) | stack | load (s) | validate (s) | reason (s) | queries (s) | total (s) | peak memory | reason ratio "
              "| add one generation event (s) |", "|---|---|---|---|---|---|---|---|---|---|"]
     for size, entry in results["sizes"].items():
-        rg, ref = entry.get("rightsgraph"), entry.get("reference")
-        for name, s in (("RightsGraph", rg), ("reference", ref)):
+        rg = entry.get("rightsgraph")
+        for name, key in (("RightsGraph", "rightsgraph"), ("reference", "reference")):
+            s = entry.get(key)
             if s is None:
-                lines.append(f"| {size} | {name} | not run (a smaller size did not finish) | | | | | | | |")
+                why = ("not run: a smaller size did not finish" if key in entry
+                       else "not run at this size (see below)")
+                lines.append(f"| {size} | {name} | {why} | | | | | | | |")
                 continue
             ratio = ""
             if name == "reference" and rg and rg["steps"]["reason"] and s["steps"]["reason"]:

@@ -24,6 +24,7 @@ from rightsgraph.errors import RuleError
 from rightsgraph.rules.cache import cached
 from rightsgraph.rules.locality import Locality, localities
 from rightsgraph.rules.model import Rule
+from rightsgraph.sparqltext import match_brace
 
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 Pattern = tuple[object, object, object]
@@ -61,52 +62,6 @@ class RuleAnalysis:
     rewritten: dict[str, str] = field(default_factory=dict)
 
 
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i]
-    if text.startswith(quote * 3, i):
-        end = text.find(quote * 3, i + 3)
-        return len(text) if end < 0 else end + 3
-    j = i + 1
-    while j < len(text) and text[j] != quote:
-        j += 2 if text[j] == "\\" else 1
-    return j + 1
-
-
-def _is_iri_at(text: str, i: int) -> int:
-    """If an IRI reference starts at ``i``, return the index after its ``>``, else -1."""
-    j = i + 1
-    while j < len(text) and text[j] not in '<>"{}|^`\\ \t\r\n':
-        j += 1
-    return j + 1 if j < len(text) and text[j] == ">" else -1
-
-
-def _match_brace(text: str, start: int) -> int:
-    """Index just after the ``}`` matching the ``{`` at ``start``, skipping strings, IRIs, comments."""
-    depth, i = 0, start
-    while i < len(text):
-        ch = text[i]
-        if ch in "\"'":
-            i = _skip_string(text, i)
-            continue
-        if ch == "<":
-            end = _is_iri_at(text, i)
-            if end > 0:
-                i = end
-                continue
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = len(text) if nl < 0 else nl + 1
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError("unbalanced braces")
-
-
 def split_construct(query: str) -> tuple[str, str, str]:
     """Split a CONSTRUCT query text into (prologue, template text, WHERE group text with its braces)."""
     upper = query.upper()
@@ -123,14 +78,14 @@ def split_construct(query: str) -> tuple[str, str, str]:
     t_start = query.index("{", i)
     if query[i + 9:t_start].strip():
         raise ValueError("datasets (FROM) are not allowed in rules")
-    t_end = _match_brace(query, t_start)
+    t_end = match_brace(query, t_start)
     rest = query[t_end:]
     w_rel = rest.index("{")
     head = rest[:w_rel].strip().upper()
     if head not in ("", "WHERE"):
         raise ValueError(f"unexpected {head!r} between the template and WHERE (no FROM in rules)")
     w_start = t_end + w_rel
-    w_end = _match_brace(query, w_start)
+    w_end = match_brace(query, w_start)
     if re.sub(r"#[^\n]*", "", query[w_end:]).strip():
         raise ValueError("solution modifiers (ORDER BY, LIMIT, ...) are not allowed in rules")
     return prologue, query[t_start + 1:t_end - 1], query[w_start:w_end]

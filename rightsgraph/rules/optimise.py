@@ -39,7 +39,7 @@ from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from rightsgraph.rules.analysis import _is_iri_at, _match_brace, _skip_string
+from rightsgraph.sparqltext import Scanner, keyword_at, match_brace, match_paren, skip_space
 
 THIS = Variable("this")
 #: the store dialects rules are rewritten for (a store of another dialect gets ``generic``)
@@ -49,35 +49,17 @@ _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{", re.IGNORECASE)
 
 def _top_level_not_exists(group: str) -> list[tuple[int, int, int]]:
     """(start of ``FILTER``, start of the inner ``{``, end) of each ``FILTER NOT EXISTS { }`` directly
-    in the group ``{ ... }``, skipping strings, IRIs and comments."""
-    found, depth, i = [], 0, 0
-    while i < len(group):
-        ch = group[i]
-        if ch in "\"'":
-            i = _skip_string(group, i)
-            continue
-        if ch == "<":
-            end = _is_iri_at(group, i)
-            if end > 0:
-                i = end
-                continue
-        if ch == "#":
-            nl = group.find("\n", i)
-            i = len(group) if nl < 0 else nl + 1
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 1 and ch in "fF":
+    in the group ``{ ... }``."""
+    found = []
+    scanner = Scanner(group)
+    for i, ch, depth in scanner:
+        if depth == 1 and ch in "fF" and keyword_at(group, i, "FILTER"):
             match = _NOT_EXISTS.match(group, i)
-            if match and (i == 0 or not (group[i - 1].isalnum() or group[i - 1] in "_?$")):
+            if match:
                 brace = match.end() - 1
-                end = _match_brace(group, brace)
+                end = match_brace(group, brace)
                 found.append((i, brace, end))
-                i = end
-                continue
-        i += 1
+                scanner.i = end
     return found
 
 
@@ -190,18 +172,6 @@ def not_exists_as_minus(prologue: str, where: str, this_is_bound: bool = True) -
     return f"{text[:close]}{minus}\n}}"
 
 
-def _skip_space(text: str, i: int) -> int:
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-        elif text[i] == "#":
-            nl = text.find("\n", i)
-            i = len(text) if nl < 0 else nl + 1
-        else:
-            break
-    return i
-
-
 _UNION = re.compile(r"UNION\b", re.IGNORECASE)
 
 
@@ -209,104 +179,41 @@ def box_unions(where: str) -> str:
     """``where`` (a group ``{ ... }``) with each ``{ A } UNION { B } ...`` directly in it wrapped as
     ``{ SELECT * WHERE { { A } UNION { B } ... } }``. A group followed by ``UNION`` can only start a
     union (after ``OPTIONAL``, ``MINUS``, ``GRAPH`` or ``EXISTS`` a ``UNION`` would be a syntax error)."""
-    spans, depth, i = [], 0, 0
-    while i < len(where):
-        ch = where[i]
-        if ch in "\"'":
-            i = _skip_string(where, i)
-            continue
-        if ch == "<":
-            end = _is_iri_at(where, i)
-            if end > 0:
-                i = end
-                continue
-        if ch == "#":
-            nl = where.find("\n", i)
-            i = len(where) if nl < 0 else nl + 1
-            continue
+    spans = []
+    scanner = Scanner(where)
+    for i, ch, depth in scanner:
         if ch == "{" and depth == 1:
-            end = _match_brace(where, i)
-            chain_end, j = end, _skip_space(where, end)
+            end = match_brace(where, i)
+            chain_end, j = end, skip_space(where, end)
             while _UNION.match(where, j):
-                k = _skip_space(where, j + 5)
+                k = skip_space(where, j + 5)
                 if k >= len(where) or where[k] != "{":
                     break
-                chain_end = _match_brace(where, k)
-                j = _skip_space(where, chain_end)
+                chain_end = match_brace(where, k)
+                j = skip_space(where, chain_end)
             if chain_end != end:
                 spans.append((i, chain_end))
-            i = chain_end
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        i += 1
+            scanner.i = chain_end
     text = where
     for start, end in reversed(spans):
         text = f"{text[:start]}{{ SELECT * WHERE {{ {text[start:end]} }} }}{text[end:]}"
     return text
 
 
-_FILTER = re.compile(r"FILTER\b", re.IGNORECASE)
 _EXISTS = re.compile(r"(NOT\s+)?EXISTS\s*\{", re.IGNORECASE)
-
-
-def _match_paren(text: str, start: int) -> int:
-    """Index just after the ``)`` matching the ``(`` at ``start``, skipping strings, IRIs and groups."""
-    depth, i = 0, start
-    while i < len(text):
-        ch = text[i]
-        if ch in "\"'":
-            i = _skip_string(text, i)
-            continue
-        if ch == "<":
-            end = _is_iri_at(text, i)
-            if end > 0:
-                i = end
-                continue
-        if ch == "{":
-            i = _match_brace(text, i)
-            continue
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    raise ValueError("unbalanced parentheses")
 
 
 def _top_level_filter_expressions(group: str) -> list[tuple[int, int]]:
     """Spans of the parenthesised expressions of ``FILTER (...)`` directly in the group."""
-    found, depth, i = [], 0, 0
-    while i < len(group):
-        ch = group[i]
-        if ch in "\"'":
-            i = _skip_string(group, i)
-            continue
-        if ch == "<":
-            end = _is_iri_at(group, i)
-            if end > 0:
-                i = end
-                continue
-        if ch == "#":
-            nl = group.find("\n", i)
-            i = len(group) if nl < 0 else nl + 1
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 1 and ch in "fF" and _FILTER.match(group, i) and not (group[i - 1].isalnum() or group[i - 1] in "_?$"):
-            j = _skip_space(group, i + 6)
+    found = []
+    scanner = Scanner(group)
+    for i, ch, depth in scanner:
+        if depth == 1 and ch in "fF" and keyword_at(group, i, "FILTER"):
+            j = skip_space(group, i + 6)
             if j < len(group) and group[j] == "(":
-                end = _match_paren(group, j)
+                end = match_paren(group, j)
                 found.append((j, end))
-                i = end
-                continue
-        i += 1
+                scanner.i = end
     return found
 
 
@@ -336,7 +243,7 @@ def exists_as_flags(prologue: str, where: str, this_is_bound: bool = True) -> st
             if not match:
                 break
             brace = match.end() - 1
-            close = _match_brace(where, brace)
+            close = match_brace(where, brace)
             inner = where[brace:close]
             key = " ".join(inner.split())
             if key not in flags:

@@ -12,6 +12,8 @@ from typing import Iterable, Mapping, Sequence
 
 from rdflib.term import Identifier, Node, URIRef
 
+from rightsgraph.sparqltext import where_group
+
 Triple = tuple[Node, Node, Node]
 Row = dict[str, Identifier]
 
@@ -118,6 +120,23 @@ def check_bindings(bindings: Mapping[str, Identifier]) -> None:
         if isinstance(value, URIRef) and _BAD_IRI_CHARS & set(str(value)):
             from rightsgraph.errors import InputError
             raise InputError(f"parameter {name}: {str(value)!r} is not a valid IRI")
+
+
+def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a ``VALUES`` block at the start of the query's ``WHERE`` group.
+
+    For a query without aggregates whose parameters occur in mandatory patterns this means the
+    same as a trailing block, and the store starts from the bound values instead of joining them
+    last (the query library binds the work or output a question is about this way). A query
+    without a ``WHERE`` keyword gets the trailing block."""
+    check_bindings(bindings)
+    start = where_group(query)
+    if start < 0:
+        return with_values(query, bindings)
+    names = sorted(bindings)
+    row = " ".join(bindings[n].n3() for n in names)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    return query[:start + 1] + block + query[start + 1:]
 
 
 def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:

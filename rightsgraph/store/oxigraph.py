@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from rightsgraph.errors import StoreError
-from rightsgraph.store.base import Row, Rows, Store, Triple, check_bindings, with_values
+from rightsgraph.store.base import Row, Rows, Store, Triple, check_bindings, with_inline_values
 from rightsgraph.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS = {
@@ -66,7 +66,7 @@ class OxigraphStore(Store):
                     substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
                     return self._store.query(query, substitutions=substitutions, **options)
                 except RuntimeError:  # it substitutes projected variables only
-                    return self._store.query(with_values(query, bindings), **options)
+                    return self._store.query(with_inline_values(query, bindings), **options)
             return self._store.query(query, **options)
         except SyntaxError as exc:
             raise StoreError(f"SPARQL syntax error: {exc}") from exc
