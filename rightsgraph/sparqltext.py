@@ -123,3 +123,58 @@ def where_group(query: str) -> int:
         if ch == "{" and depth == 0:  # a group before WHERE: CONSTRUCT's template, say
             scanner.i = match_brace(query, i)
     return -1
+
+
+def joined_unions(text: str, start: int) -> list[list[int]]:
+    """The ``{`` of each branch of every ``{A} UNION {B} ...`` joined into the group at ``start``:
+    at its top level and not the group of an ``OPTIONAL``, ``MINUS``, ``GRAPH``, ``SERVICE`` or
+    ``EXISTS``, which the character before the first branch (``{``, ``}`` or ``.``) tells."""
+    unions: list[list[int]] = []
+    scanner = Scanner(text, start + 1)
+    previous = "{"
+    for i, ch, depth in scanner:
+        if depth == 0 and ch == "}":
+            break
+        if ch.isspace():
+            continue
+        if ch == "(":
+            scanner.i, previous = match_paren(text, i), ")"
+            continue
+        if ch != "{":
+            previous = ch
+            continue
+        after = match_brace(text, i)
+        if previous in "{}.":
+            branches = [i]
+            k = skip_space(text, after)
+            while keyword_at(text, k, "UNION"):
+                branch = skip_space(text, k + 5)
+                if branch >= len(text) or text[branch] != "{":
+                    break
+                branches.append(branch)
+                after = match_brace(text, branch)
+                k = skip_space(text, after)
+            if len(branches) > 1:
+                unions.append(branches)
+        scanner.i, previous = after, "}"
+    return unions
+
+def required_in_group(text: str, start: int, variable: str) -> bool:
+    """Whether every solution of the group at ``start`` binds ``?variable``: it occurs in a triple
+    pattern of the group itself (not in an ``OPTIONAL``, a ``MINUS``, an expression or a ``VALUES``
+    block), or in one of every branch of a ``UNION`` joined into the group."""
+    mention = re.compile(r"[?$]" + re.escape(variable) + r"(?!\w)")
+    scanner = Scanner(text, start + 1)
+    for i, ch, depth in scanner:
+        if ch == "}" and depth == 0:
+            break
+        if ch == "{":
+            scanner.i = match_brace(text, i)
+        elif ch == "(":
+            scanner.i = match_paren(text, i)
+        elif ch in "vV" and keyword_at(text, i, "VALUES"):
+            return False  # UNDEF could leave it unbound; not worth reading
+        elif ch in "?$" and mention.match(text, i):
+            return True
+    return any(all(required_in_group(text, b, variable) for b in branches)
+               for branches in joined_unions(text, start))

@@ -382,3 +382,53 @@ def test_cli_li_v_liu_rights_holders(li):
                                        "-d", LI_DATE, "-p", "work=case:li-v-liu/image", "--format", "json", "-q"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == as_json_rows(run(li, "rights-holders", work="case:li-v-liu/image"))
+
+
+# -- binding parameters ------------------------------------------------------------------------
+def _parameter_sets(entry) -> list[dict[str, str]]:
+    """The example's values, then each optional parameter left out in turn."""
+    example = {k: str(v) for k, v in (entry.example or {}).items()}
+    sets = [example]
+    for p in entry.params:
+        if not p.required and p.name in example:
+            sets.append({k: v for k, v in example.items() if k != p.name})
+    return sets
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_QUERIES))
+def test_a_bound_parameter_gives_the_rows_of_a_trailing_values_block(li, scenario, name):
+    """The embedded store binds a parameter inside the query (at the start of the WHERE group and
+    of union branches) when that means the same; SPARQL's own reading is a VALUES block after it."""
+    from rightsgraph.store.base import with_values
+    entry = library.get(name)
+    for kb in (li, scenario):
+        for values in _parameter_sets(entry):
+            bindings = entry.bind(values)
+            fast = kb.store.select(entry.text, bindings=bindings)
+            standard = kb.store.select(with_values(entry.text, bindings))
+            assert sorted(map(sorted, (r.items() for r in fast))) == sorted(map(sorted, (r.items() for r in standard))), values
+
+
+def test_values_go_into_every_union_branch_that_binds_the_parameter():
+    from rightsgraph.store.base import inline_values_apply, with_inline_values
+    text = "SELECT ?x WHERE { ?o a <urn:O> . { ?o <urn:p> ?x } UNION { ?x <urn:q> ?o } OPTIONAL { ?o <urn:r> ?y } }"
+    bound = with_inline_values(text, {"o": URIRef("urn:o1")})
+    assert bound.count("VALUES (?o) { (<urn:o1>) }") == 3  # the WHERE group and both branches
+    assert inline_values_apply(text, {"o": URIRef("urn:o1")})
+    # a branch that does not bind ?o keeps the union out of it; the WHERE group still gets the block
+    partial = "SELECT ?x WHERE { ?o a <urn:O> . { ?o <urn:p> ?x } UNION { ?x <urn:q> ?z } }"
+    assert with_inline_values(partial, {"o": URIRef("urn:o1")}).count("VALUES") == 1
+    # the group of an OPTIONAL is no joined union
+    optional = "SELECT ?x WHERE { ?o a <urn:O> . OPTIONAL { { ?o <urn:p> ?x } UNION { ?o <urn:q> ?x } } }"
+    assert with_inline_values(optional, {"o": URIRef("urn:o1")}).count("VALUES") == 1
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?x WHERE { ?x a <urn:C> OPTIONAL { ?x <urn:p> ?o } }",                 # only optional
+    "SELECT ?x WHERE { ?x a <urn:C> FILTER EXISTS { ?x <urn:p> ?o } }",            # only in EXISTS
+    "SELECT ?o (COUNT(?x) AS ?n) WHERE { ?x <urn:p> ?o } GROUP BY ?o",             # grouped
+    "SELECT ?x WHERE { ?x a <urn:C> VALUES ?o { UNDEF } ?x <urn:p> ?y }",          # VALUES, maybe UNDEF
+])
+def test_a_parameter_not_certainly_bound_is_not_bound_inline(text):
+    from rightsgraph.store.base import inline_values_apply
+    assert not inline_values_apply(text, {"o": URIRef("urn:o1")})

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping, Sequence
 
 from rdflib.term import Identifier, Node, URIRef
 
-from rightsgraph.sparqltext import where_group
+from rightsgraph.sparqltext import joined_unions, required_in_group, where_group
 
 Triple = tuple[Node, Node, Node]
 Row = dict[str, Identifier]
@@ -101,6 +101,7 @@ class Store(ABC):
 _IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _COMMENT = re.compile(r"#[^\n]*")
 _FORM = re.compile(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+_GROUPING = re.compile(r"(?i)\b(GROUP\s+BY|COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b")
 
 
 def query_form(text: str) -> str:
@@ -122,13 +123,23 @@ def check_bindings(bindings: Mapping[str, Identifier]) -> None:
             raise InputError(f"parameter {name}: {str(value)!r} is not a valid IRI")
 
 
+def inline_values_apply(query: str, bindings: Mapping[str, Identifier]) -> bool:
+    """Whether :func:`with_inline_values` means the same as binding after the fact: every parameter
+    is bound by a required triple pattern of the ``WHERE`` group, and the query does not group."""
+    start = where_group(query)
+    if start < 0 or _GROUPING.search(_COMMENT.sub(" ", _IRI.sub(" ", query))):
+        return False
+    return all(required_in_group(query, start, name) for name in bindings)
+
+
 def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     """Bind variables with a ``VALUES`` block at the start of the query's ``WHERE`` group.
 
     For a query without aggregates whose parameters occur in mandatory patterns this means the
     same as a trailing block, and the store starts from the bound values instead of joining them
-    last (the query library binds the work or output a question is about this way). A query
-    without a ``WHERE`` keyword gets the trailing block."""
+    last (the query library binds the work or output a question is about this way). The block also
+    goes into each branch of a ``UNION`` joined into that group when every branch binds the
+    parameter in a triple pattern. A query without a ``WHERE`` keyword gets the trailing block."""
     check_bindings(bindings)
     start = where_group(query)
     if start < 0:
@@ -136,7 +147,17 @@ def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     names = sorted(bindings)
     row = " ".join(bindings[n].n3() for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
-    return query[:start + 1] + block + query[start + 1:]
+    starts = [start]
+    for branches in joined_unions(query, start):
+        # A join distributes over a union, joining the same one-row block twice changes nothing,
+        # and a block at the start of a branch that binds the variable in a triple pattern means
+        # the same as one joined after it. Oxigraph evaluates a union before joining it, so the
+        # block inside each branch is what makes it start from the bound value there too.
+        if all(required_in_group(query, b, n) for b in branches for n in names):
+            starts += branches
+    for at in sorted(starts, reverse=True):
+        query = query[:at + 1] + block + query[at + 1:]
+    return query
 
 
 def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:

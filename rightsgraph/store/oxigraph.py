@@ -8,7 +8,8 @@ import pyoxigraph as ox
 from rdflib.term import Identifier
 
 from rightsgraph.errors import StoreError
-from rightsgraph.store.base import Row, Rows, Store, Triple, check_bindings, with_inline_values
+from rightsgraph.store.base import (Row, Rows, Store, Triple, check_bindings, inline_values_apply,
+                                    with_inline_values)
 from rightsgraph.store.terms import to_oxigraph, to_rdflib
 
 _FORMATS = {
@@ -59,6 +60,12 @@ class OxigraphStore(Store):
         try:
             if bindings:
                 check_bindings(bindings)
+                if inline_values_apply(query, bindings):
+                    # every parameter is bound by a required pattern: a VALUES block at the start
+                    # of the WHERE group and of the union branches means the same as Oxigraph's
+                    # substitution, and it plans better (one output's contributors at 1M facts:
+                    # 0.7 s substituted, milliseconds inline)
+                    return self._store.query(with_inline_values(query, bindings), **options)
                 try:
                     # Oxigraph substitutes the values before planning (SEP-0007), so a bound
                     # parameter starts the evaluation, where a trailing VALUES block is joined last
