@@ -6,6 +6,7 @@ writes only into staging graphs and publishes them with one :meth:`Store.replace
 """
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from typing import Iterable, Mapping, Sequence
@@ -126,10 +127,7 @@ def check_bindings(bindings: Mapping[str, Identifier]) -> None:
 def inline_values_apply(query: str, bindings: Mapping[str, Identifier]) -> bool:
     """Whether :func:`with_inline_values` means the same as binding after the fact: every parameter
     is bound by a required triple pattern of the ``WHERE`` group, and the query does not group."""
-    start = where_group(query)
-    if start < 0 or _GROUPING.search(_COMMENT.sub(" ", _IRI.sub(" ", query))):
-        return False
-    return all(required_in_group(query, start, name) for name in bindings)
+    return _inline_plan(query, tuple(sorted(bindings)))[0]
 
 
 def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
@@ -141,12 +139,26 @@ def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
     goes into each branch of a ``UNION`` joined into that group when every branch binds the
     parameter in a triple pattern. A query without a ``WHERE`` keyword gets the trailing block."""
     check_bindings(bindings)
-    start = where_group(query)
-    if start < 0:
+    names = tuple(sorted(bindings))
+    starts = _inline_plan(query, names)[1]
+    if not starts:
         return with_values(query, bindings)
-    names = sorted(bindings)
     row = " ".join(bindings[n].n3() for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    for at in starts:
+        query = query[:at + 1] + block + query[at + 1:]
+    return query
+
+
+@functools.lru_cache(maxsize=512)
+def _inline_plan(query: str, names: tuple[str, ...]) -> tuple[bool, tuple[int, ...]]:
+    """Whether inline values apply, and the ``{`` after which a block goes (last first); cached, as
+    reading a long query's groups costs milliseconds and the library asks the same texts again."""
+    start = where_group(query)
+    if start < 0:
+        return False, ()
+    applies = (not _GROUPING.search(_COMMENT.sub(" ", _IRI.sub(" ", query)))
+               and all(required_in_group(query, start, name) for name in names))
     starts = [start]
     for branches in joined_unions(query, start):
         # A join distributes over a union, joining the same one-row block twice changes nothing,
@@ -155,9 +167,7 @@ def with_inline_values(query: str, bindings: Mapping[str, Identifier]) -> str:
         # block inside each branch is what makes it start from the bound value there too.
         if all(required_in_group(query, b, n) for b in branches for n in names):
             starts += branches
-    for at in sorted(starts, reverse=True):
-        query = query[:at + 1] + block + query[at + 1:]
-    return query
+    return applies, tuple(sorted(starts, reverse=True))
 
 
 def with_values(query: str, bindings: Mapping[str, Identifier] | None) -> str:
