@@ -159,6 +159,7 @@ def joined_unions(text: str, start: int) -> list[list[int]]:
         scanner.i, previous = after, "}"
     return unions
 
+
 def required_in_group(text: str, start: int, variable: str) -> bool:
     """Whether every solution of the group at ``start`` binds ``?variable``: it occurs in a triple
     pattern of the group itself (not in an ``OPTIONAL``, a ``MINUS``, an expression or a ``VALUES``
