@@ -213,6 +213,7 @@ def child_reference(data: Path, out: Path, rules_dir: Path | None, as_of: str, c
 # --- the parent ------------------------------------------------------------------------------------
 def run_child(stack: str, data: Path, timeout: float, rules_dir: Path | None, as_of: str,
               conclusions: Path | None = None) -> dict:
+    (HERE / ".data").mkdir(exist_ok=True)
     out = HERE / ".data" / f"progress-{stack}-{os.getpid()}.json"
     out.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", stack, "--input", str(data), "--progress", str(out),
