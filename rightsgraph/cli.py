@@ -386,6 +386,23 @@ def vocab(output) -> None:
         click.echo(text, nl=False)
 
 
+@main.command()
+@click.option("--triples", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="About how many triples (whole blocks of about 850).")
+@click.option("--seed", default=0, show_default=True, type=int, help="The same seed gives the same graph.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="N-Triples file (default: stdout).")
+def generate(triples: int, seed: int, output: str | None) -> None:
+    """Write a synthetic AIGC supply chain (creators to later acts) in the ontology, as N-Triples.
+
+    \b
+    Example:
+      rightsgraph generate --triples 1000000 -o chain.nt && rightsgraph reason chain.nt -j CN -d 2028-01-01
+    """
+    from rightsgraph.synthetic import write
+    count = write(output or click.get_text_stream("stdout"), triples, seed)
+    click.echo(f"wrote {count} triples", err=True)
+
+
 
 @main.command()
 @_files

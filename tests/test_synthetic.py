@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 
 import pytest
 
@@ -45,6 +46,23 @@ def test_write_returns_the_number_of_lines_written():
     out = io.StringIO()
     count = write(out, 2_000, 0)
     assert count == out.getvalue().count("\n") > 0
+
+
+def test_the_command_line_writes_the_same_graph_and_reasons_over_it(tmp_path):
+    from click.testing import CliRunner
+    from rightsgraph.cli import main
+    runner = CliRunner()
+    out = tmp_path / "chain.nt"
+    written = runner.invoke(main, ["generate", "--triples", "2000", "--seed", "3", "-o", str(out)])
+    assert written.exit_code == 0, written.output
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == _digest(2_000, 3)
+    reasoned = runner.invoke(main, ["reason", str(out), "-j", "CN", "-d", AS_OF, "--format", "json", "-q"])
+    assert reasoned.exit_code == 0, reasoned.output
+    determinations = json.loads(reasoned.output)["determinations"]
+    crafted = {d["kind"] for d in determinations if d["about"] == "https://w3id.org/rightsgraph/synthetic/0/crafted-output"
+               and d["status"].endswith("#Established")}
+    assert "rg:AuthorshipDetermination" in crafted  # the user who designed prompt and parameters is the author
+    assert runner.invoke(main, ["generate", "--triples", "0"]).exit_code == 2
 
 
 @pytest.fixture(scope="module")
