@@ -190,8 +190,9 @@ class KnowledgeBase:
         ``engine="pyshacl"`` runs the reference implementation; ``"sparql"`` runs the same shapes as
         SPARQL inside the store (:mod:`rightsgraph.shacl_sparql`, proved equal to pyshacl on every
         bundled case); ``"auto"`` picks SPARQL above 10,000 facts, where it is already nine times
-        faster (1.3 s against 17 s at 100k facts: ``benchmarks/README.md``). pyshacl gets the class hierarchy and the types of the ontology's individuals, which is
-        all the shapes need: mixing in the whole ontology made it two orders of magnitude slower.
+        faster (1.3 s against 17 s at 100k facts: ``benchmarks/README.md``). pyshacl gets the class
+        hierarchy and the types of the ontology's individuals, which is all the shapes need: mixing
+        in the whole ontology made it two orders of magnitude slower.
         """
         if engine not in ("auto", "pyshacl", "sparql"):
             raise InputError(f"unknown validation engine {engine!r}: use auto, pyshacl or sparql")

@@ -21,8 +21,6 @@ from rightsgraph.rules.analysis import RuleAnalysis
 from rightsgraph.store.base import Store
 
 Triple = tuple[Node, Node, Node]
-#: the graphs a rule reads once a run is published: where a premise read under UNION or OPTIONAL is confirmed
-READ = (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONCLUSIONS, G.CONTEXT)
 
 
 @dataclass
@@ -128,6 +126,7 @@ class Explainer:
         self.analyses = analyses
         self._rules: dict[str, tuple[str, list[str], list[str]]] = {}
         self._as_of: str | None = None
+        self._about: dict[Node, list[F.Firing]] = {}  # a tree asks about the same subjects again and again
 
     def _rule(self, iri: str) -> tuple[str, list[str], list[str]]:
         if iri not in self._rules:
@@ -151,8 +150,9 @@ class Explainer:
 
     def _producing(self, t: Triple) -> list[F.Firing]:
         """The firings that wrote ``t``: those that produced its subject and whose template gives it."""
-        return [f for f in F.firings_producing(self.store, G.JUSTIFICATIONS, [t[0]], self.analyses)
-                if f.rule in self.analyses and t in F.products(self.analyses[f.rule], f)]
+        if t[0] not in self._about:
+            self._about[t[0]] = F.firings_producing(self.store, G.JUSTIFICATIONS, [t[0]], self.analyses)
+        return [f for f in self._about[t[0]] if f.rule in self.analyses and t in F.products(self.analyses[f.rule], f)]
 
     def _in(self, graphs: tuple[str, ...], t: Triple) -> bool:
         s, p, o = (x.n3() for x in t)
@@ -168,7 +168,7 @@ class Explainer:
         d.produced = F.products(analysis, firing)
         certain, conditional, paths = F.premises(analysis, firing)
         # a premise of another UNION branch, or of an OPTIONAL that did not match, is none
-        held = certain + [t for t in conditional if self._in(READ, t)]
+        held = certain + [t for t in conditional if self._in(G.PUBLISHED.rule_input, t)]
         for t in held:
             d.premises.append(self.prove(t, path | {firing.iri}))
         for s, p, o in paths:

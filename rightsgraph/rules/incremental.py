@@ -57,7 +57,7 @@ WANTED = INC + "scratch/wanted-types"
 ALL = (SUBMITTED, NEW_FACTS, *[g for pair in JOURNAL.values() for g in pair], SCRATCH_C, SCRATCH_J, SCRATCH_E,
        WITHDRAWN, CANDIDATES, GONE, WANTED)
 #: the published graphs a rule reads, plus what this update removed (a chain may run through it)
-READ = (G.FACTS, G.ONTOLOGY, G.ENTAILMENTS, G.CONCLUSIONS, G.CONTEXT)
+READ = G.PUBLISHED.rule_input
 REACH = READ + (JOURNAL[G.CONCLUSIONS][1],)
 RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
@@ -222,7 +222,7 @@ def _producers(store: Store, triples: Iterable[tuple], analyses: dict[str, RuleA
     wanted = set(triples)
     found: dict[tuple, set[str]] = defaultdict(set)
     for firing in F.firings_producing(store, G.JUSTIFICATIONS, {t[0] for t in wanted}, analyses):
-        for triple in F.products(analyses[firing.rule], firing):
+        for triple in F.produced_by([firing], analyses):
             if triple in wanted:
                 found[triple].add(firing.rule)
     return found
@@ -236,7 +236,7 @@ def _types(store: Store, nodes: set, analyses: dict[str, RuleAnalysis],
         return [], []
     wanted = set()
     for firing in F.firings_producing(store, G.JUSTIFICATIONS, nodes, analyses):
-        for x, p, c in F.products(analyses[firing.rule], firing):
+        for x, p, c in F.produced_by([firing], analyses):
             if p == RDF_TYPE and x in nodes:
                 wanted |= {(x, RDF_TYPE, URIRef(d)) for d in supers.get(str(c), ())} | {(x, RDF_TYPE, c)}
     values = f"VALUES ?x {{ {' '.join(n.n3() for n in sorted(nodes, key=str))} }}"

@@ -153,8 +153,8 @@ class OxigraphStore(Store):
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))), None) is not None
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)
-                      and next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None)
+        return sorted(g.value for g in self._store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and self.has_triples(g.value))
 
     def close(self) -> None:
         """Flush to disk and let go of the store, which releases the directory's lock."""

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
 
 from conftest import CASE, EXAMPLES, ROOT, SHAPES
